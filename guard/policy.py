@@ -1,0 +1,219 @@
+"""Per-vendor redaction policies: the YAML schema, its validation, and the decision per finding.
+
+A policy is data a security team owns. It is validated once, at start-up (and by
+`guard policy check`), and every error names the file, the key and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from guard.entities import CATEGORIES, ENTITY_CATEGORIES, Category, is_known
+from guard.errors import ConfigError
+
+Action = Literal["allow", "redact", "mask", "hash", "pseudonymize", "block"]
+ACTIONS: tuple[str, ...] = ("allow", "redact", "mask", "hash", "pseudonymize", "block")
+
+
+def _shorthand(value: Any) -> Any:
+    # `PERSON: redact` is shorthand for `PERSON: {action: redact}`.
+    return {"action": value} if isinstance(value, str) else value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleModel(_Strict):
+    action: Action
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    # pseudonymize only: put the real value back into the answer the client receives
+    restore: bool | None = None
+    reason: str | None = None
+
+
+Rule = Annotated[RuleModel, BeforeValidator(_shorthand)]
+
+
+class DenyTermModel(_Strict):
+    term: str = Field(min_length=1)
+    category: Category = "pii"
+    action: Action | None = None  # default: the category's action
+    reason: str | None = None
+
+
+class LanguageModel(_Strict):
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    categories: dict[Category, Rule] = Field(default_factory=dict)
+    entities: dict[str, Rule] = Field(default_factory=dict)
+
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, value: dict[str, RuleModel]) -> dict[str, RuleModel]:
+        return _check_entities(value)
+
+
+class DefaultsModel(_Strict):
+    threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    restore: bool = True
+
+
+class PolicyModel(_Strict):
+    version: Literal[1] = 1
+    vendor: str = Field(min_length=1)
+    rationale: str = Field(min_length=1)
+    defaults: DefaultsModel = Field(default_factory=DefaultsModel)
+    categories: dict[Category, Rule]
+    entities: dict[str, Rule] = Field(default_factory=dict)
+    languages: dict[Literal["en", "zh", "de"], LanguageModel] = Field(default_factory=dict)
+    allow_list: list[str] = Field(default_factory=list)
+    allow_patterns: list[str] = Field(default_factory=list)
+    deny_list: list[Annotated[DenyTermModel, BeforeValidator(lambda v: {"term": v} if isinstance(v, str) else v)]] = Field(default_factory=list)
+
+    @field_validator("categories")
+    @classmethod
+    def _every_category(cls, value: dict[str, RuleModel]) -> dict[str, RuleModel]:
+        missing = [c for c in CATEGORIES if c not in value]
+        if missing:
+            raise ValueError(
+                f"every category needs an action; missing: {', '.join(missing)}"
+            )
+        return value
+
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, value: dict[str, RuleModel]) -> dict[str, RuleModel]:
+        return _check_entities(value)
+
+    @field_validator("allow_patterns")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+        return value
+
+
+def _check_entities(value: dict[str, RuleModel]) -> dict[str, RuleModel]:
+    unknown = sorted(e for e in value if not is_known(e))
+    if unknown:
+        raise ValueError(
+            f"unknown entity type(s) {', '.join(unknown)}; known types are listed by `guard entities`"
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    restore: bool
+    source: str  # which key of the policy decided: e.g. "entities.PERSON" or "categories.health"
+
+
+class Policy:
+    """A validated policy, ready to decide. Immutable and shared by all requests."""
+
+    def __init__(self, model: PolicyModel, path: str, digest: str) -> None:
+        self.model = model
+        self.path = path
+        # Changes whenever the file does: caches of decisions key on it.
+        self.digest = digest
+        self._allow_terms = frozenset(_norm(t) for t in model.allow_list)
+        self._allow_res = [re.compile(p) for p in model.allow_patterns]
+        self.deny_terms = [
+            (d, re.compile(_term_regex(d.term), re.IGNORECASE)) for d in model.deny_list
+        ]
+
+    @property
+    def vendor(self) -> str:
+        return self.model.vendor
+
+    def threshold(self, entity_type: str, language: str = "en") -> float:
+        lang = self.model.languages.get(language)  # type: ignore[call-overload]
+        for rule in self._rules(entity_type, lang):
+            if rule[0].threshold is not None:
+                return rule[0].threshold
+        if lang is not None and lang.threshold is not None:
+            return lang.threshold
+        return self.model.defaults.threshold
+
+    def decide(self, entity_type: str, language: str = "en", category: Category | None = None) -> Decision:
+        lang = self.model.languages.get(language)  # type: ignore[call-overload]
+        rules = self._rules(entity_type, lang, category)
+        rule, source = rules[0]
+        restore = rule.restore if rule.restore is not None else self.model.defaults.restore
+        return Decision(rule.action, restore and rule.action == "pseudonymize", source)
+
+    def _rules(
+        self, entity_type: str, lang: LanguageModel | None, category: Category | None = None
+    ) -> list[tuple[RuleModel, str]]:
+        """Rules that apply, most specific first: language entity, entity, language category, category."""
+        cat = category or ENTITY_CATEGORIES[entity_type]
+        found: list[tuple[RuleModel, str]] = []
+        if lang is not None and entity_type in lang.entities:
+            found.append((lang.entities[entity_type], f"languages.entities.{entity_type}"))
+        if entity_type in self.model.entities:
+            found.append((self.model.entities[entity_type], f"entities.{entity_type}"))
+        if lang is not None and cat in lang.categories:
+            found.append((lang.categories[cat], f"languages.categories.{cat}"))
+        found.append((self.model.categories[cat], f"categories.{cat}"))
+        return found
+
+    def is_allowed_term(self, value: str) -> bool:
+        if _norm(value) in self._allow_terms:
+            return True
+        return any(r.fullmatch(value) for r in self._allow_res)
+
+
+def _norm(term: str) -> str:
+    return " ".join(term.casefold().split())
+
+
+def _term_regex(term: str) -> str:
+    # Whole-term match, tolerant of whitespace variation; \b would fail next to CJK characters,
+    # so the boundary is "not a letter or digit" instead.
+    body = r"\s+".join(re.escape(part) for part in term.split())
+    return rf"(?<![^\W_]){body}(?![^\W_])"
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and validate one policy file; ConfigError names the file, key and reason."""
+    import hashlib
+
+    p = Path(path)
+    try:
+        raw_bytes = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read policy file: {exc.strerror}") from None
+    try:
+        raw = yaml.safe_load(raw_bytes)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{p}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{p}: a policy is a mapping of keys (vendor, rationale, categories, ...)")
+    try:
+        model = PolicyModel.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{p}: " + "; ".join(_describe(e) for e in exc.errors())) from None
+    return Policy(model, str(p), hashlib.sha256(raw_bytes).hexdigest()[:16])
+
+
+def _describe(error: Any) -> str:
+    loc = ".".join(str(part) for part in error["loc"] if not str(part).startswith("function-"))
+    msg = error["msg"]
+    if error["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif error["type"] == "literal_error":
+        msg = f"{msg} (got {error.get('input')!r})"
+    msg = msg.removeprefix("Value error, ")
+    return f"{loc or '(top level)'}: {msg}"

@@ -1,0 +1,222 @@
+"""From findings to new text: thresholds, allow/deny lists, overlaps, then the policy's actions.
+
+Two steps, both pure: `plan` decides what happens to which span of one text slot, `apply` writes
+the new text, issuing placeholders from the exchange's `Vault`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from presidio_anonymizer.operators import Mask
+
+from guard.detect import Finding
+from guard.entities import ENTITY_CATEGORIES, Category
+from guard.policy import Action, Policy
+
+# When overlapping findings are merged into one span, the strictest action wins.
+_SEVERITY: dict[str, int] = {"block": 5, "redact": 4, "hash": 3, "mask": 2, "pseudonymize": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """What the policy does to one span of a slot. Holds offsets, never the value itself."""
+
+    entity_type: str
+    category: Category
+    start: int
+    end: int
+    score: float
+    action: Action
+    restore: bool
+    source: str  # the policy key that decided
+
+
+class Blocked(Exception):
+    """The policy blocks this request. The message names category and entity type, never a value."""
+
+    def __init__(self, planned: Planned, where: str) -> None:
+        self.planned = planned
+        self.where = where
+        super().__init__(
+            f"blocked by policy: {planned.category} data ({planned.entity_type}) found in {where}"
+        )
+
+
+def plan(text: str, findings: list[Finding], policy: Policy, language: str = "en") -> list[Planned]:
+    """Decide every span of `text` that the policy transforms, overlaps merged, in text order."""
+    candidates: list[Planned] = []
+    for f in findings:
+        if f.score < policy.threshold(f.entity_type, language):
+            continue
+        if policy.is_allowed_term(text[f.start : f.end]):
+            continue
+        d = policy.decide(f.entity_type, language)
+        if d.action == "allow":
+            continue
+        candidates.append(
+            Planned(f.entity_type, f.category, f.start, f.end, f.score, d.action, d.restore, d.source)
+        )
+    for term, pattern in policy.deny_terms:
+        for m in pattern.finditer(text):
+            d = policy.decide("DENY_LIST", language, term.category)
+            action = term.action or d.action
+            if action == "allow":
+                continue
+            candidates.append(
+                Planned("DENY_LIST", term.category, m.start(), m.end(), 1.0, action,
+                        d.restore and action == "pseudonymize", "deny_list")
+            )
+    return _merge_overlaps(candidates)
+
+
+def _merge_overlaps(spans: list[Planned]) -> list[Planned]:
+    # Overlapping findings (an email that is also reported as a URL, a name inside an address)
+    # become one span covering both, so no part of either reaches the vendor and no replacement
+    # is written into the middle of another.
+    spans = sorted(spans, key=lambda p: (p.start, -p.end))
+    merged: list[Planned] = []
+    for p in spans:
+        if merged and p.start < merged[-1].end:
+            cur = merged[-1]
+            winner = max(
+                (cur, p), key=lambda q: (_SEVERITY[q.action], q.end - q.start, q.score)
+            )
+            merged[-1] = Planned(
+                winner.entity_type, winner.category, cur.start, max(cur.end, p.end),
+                max(cur.score, p.score), winner.action, winner.restore, winner.source,
+            )
+        else:
+            merged.append(p)
+    return merged
+
+
+# ---------------------------------------------------------------------------------------------
+# Placeholders
+
+
+PLACEHOLDER_RE = re.compile(r"<([A-Z][A-Z0-9_]*)_(\d+)>")
+
+
+def value_key(entity_type: str, value: str) -> str:
+    """The identity of a value for pseudonyms: variants that mean the same value share a key.
+
+    Identifiers made of digits (cards, phones, accounts) compare by their characters without
+    separators; everything else by case-folded, whitespace-collapsed NFKC text. Names are not
+    merged beyond that: "J. Smith" and "John Smith" may be different people.
+    """
+    norm = unicodedata.normalize("NFKC", value)
+    compact = re.sub(r"[\s\-./()]", "", norm)
+    if compact and sum(c.isdigit() for c in compact) >= max(4, len(compact) * 0.6):
+        return compact.upper()
+    return " ".join(norm.casefold().split())
+
+
+class Vault:
+    """The placeholders issued for one exchange (one request and its response).
+
+    Numbering follows the order in which values first appear in the request, walking the slots
+    in the order the vendor sees them. Clients resend the whole history each turn, so the values
+    of earlier turns come first and keep their numbers: the placeholders stay stable across the
+    turns of a conversation without the proxy keeping any state between requests.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[str, str], str] = {}
+        self._counters: dict[str, int] = {}
+        self.values: dict[str, str] = {}  # placeholder -> the value as first written
+        self.restorable: set[str] = set()
+
+    def placeholder(self, entity_type: str, value: str, restore: bool) -> str:
+        key = (entity_type, value_key(entity_type, value))
+        ph = self._by_key.get(key)
+        if ph is None:
+            n = self._counters.get(entity_type, 0) + 1
+            self._counters[entity_type] = n
+            ph = f"<{entity_type}_{n}>"
+            self._by_key[key] = ph
+            self.values[ph] = value
+        if restore:
+            self.restorable.add(ph)
+        return ph
+
+    def restore_map(self) -> dict[str, str]:
+        """Placeholder -> value, for the placeholders the policy lets come back in the answer."""
+        return {ph: self.values[ph] for ph in self.restorable}
+
+
+# ---------------------------------------------------------------------------------------------
+# Applying the actions
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """One transformation made to a slot: for the audit trail. `fingerprint` is a keyed HMAC."""
+
+    planned: Planned
+    replacement: str
+    fingerprint: str
+
+
+class Transformer:
+    """Applies planned actions. Holds the keys; one per proxy, shared by all exchanges."""
+
+    def __init__(self, fingerprint_key: bytes) -> None:
+        # Two keys derived from one secret: the audit fingerprints never equal the hashes the
+        # vendor sees, so the vendor cannot match its logs against our audit trail.
+        self._audit_key = hmac.new(fingerprint_key, b"guard/audit-fingerprint", "sha256").digest()
+        self._hash_key = hmac.new(fingerprint_key, b"guard/hash-action", "sha256").digest()
+
+    def fingerprint(self, entity_type: str, value: str) -> str:
+        msg = f"{entity_type}\x00{value_key(entity_type, value)}".encode()
+        return hmac.new(self._audit_key, msg, hashlib.sha256).hexdigest()[:32]
+
+    def apply(self, text: str, planned: list[Planned], vault: Vault) -> tuple[str, list[Applied]]:
+        out: list[str] = []
+        applied: list[Applied] = []
+        pos = 0
+        for p in planned:
+            value = text[p.start : p.end]
+            replacement = self._replacement(p, value, vault)
+            out.append(text[pos : p.start])
+            out.append(replacement)
+            pos = p.end
+            applied.append(Applied(p, replacement, self.fingerprint(p.entity_type, value)))
+        out.append(text[pos:])
+        return "".join(out), applied
+
+    def _replacement(self, p: Planned, value: str, vault: Vault) -> str:
+        if p.action == "pseudonymize":
+            return vault.placeholder(p.entity_type, value, p.restore)
+        if p.action == "redact":
+            return f"[REDACTED:{p.entity_type}]"
+        if p.action == "hash":
+            digest = hmac.new(
+                self._hash_key, value_key(p.entity_type, value).encode(), hashlib.sha256
+            ).hexdigest()[:12]
+            return f"[{p.entity_type}:{digest}]"
+        if p.action == "mask":
+            return mask(value)
+        raise ValueError(f"action {p.action!r} has no replacement")  # block is handled before
+
+
+def mask(value: str) -> str:
+    """Mask every letter and digit; long identifiers keep their last four (as card slips do)."""
+    alnum = [i for i, c in enumerate(value) if c.isalnum()]
+    keep = 4 if len(alnum) >= 12 else 0
+    to_mask = len(alnum) - keep
+    if to_mask <= 0:
+        return value
+    # Presidio's Mask operator masks a count of characters; separators are kept by masking only
+    # the prefix that holds the characters to hide.
+    cut = alnum[to_mask - 1] + 1
+    masked = Mask().operate(value[:cut], {"masking_char": "*", "chars_to_mask": cut, "from_end": False})
+    return "".join(m if c.isalnum() else c for m, c in zip(masked, value[:cut], strict=True)) + value[cut:]
+
+
+def category_of_entity(entity_type: str) -> Category:
+    return ENTITY_CATEGORIES[entity_type]
