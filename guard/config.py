@@ -57,11 +57,27 @@ def _default_vendors() -> dict[str, VendorConfig]:
     qwen = "policies/qwen.yaml"
     kimi = "policies/kimi.yaml"
     return {
-        "qwen": VendorConfig(upstream="https://dashscope-intl.aliyuncs.com/compatible-mode/v1", policy=qwen, error_style="dashscope"),
-        "qwen-cn": VendorConfig(upstream="https://dashscope.aliyuncs.com/compatible-mode/v1", policy=qwen, error_style="dashscope"),
-        "kimi": VendorConfig(upstream="https://api.moonshot.ai/v1", policy=kimi, error_style="moonshot"),
-        "kimi-cn": VendorConfig(upstream="https://api.moonshot.cn/v1", policy=kimi, error_style="moonshot"),
-        "qwen-local": VendorConfig(upstream="http://127.0.0.1:8000/v1", policy="policies/qwen-local.yaml", error_style="openai"),
+        "qwen": VendorConfig(
+            upstream="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+            policy=qwen,
+            error_style="dashscope",
+        ),
+        "qwen-cn": VendorConfig(
+            upstream="https://dashscope.aliyuncs.com/compatible-mode/v1",
+            policy=qwen,
+            error_style="dashscope",
+        ),
+        "kimi": VendorConfig(
+            upstream="https://api.moonshot.ai/v1", policy=kimi, error_style="moonshot"
+        ),
+        "kimi-cn": VendorConfig(
+            upstream="https://api.moonshot.cn/v1", policy=kimi, error_style="moonshot"
+        ),
+        "qwen-local": VendorConfig(
+            upstream="http://127.0.0.1:8000/v1",
+            policy="policies/qwen-local.yaml",
+            error_style="openai",
+        ),
     }
 
 
@@ -87,7 +103,9 @@ def upstream_env_name(vendor: str) -> str:
     return "GUARD_UPSTREAM_" + vendor.upper().replace("-", "_")
 
 
-def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> GuardConfig:
+def load_config(
+    path: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> GuardConfig:
     """Load guard.yaml (or the defaults), then apply GUARD_UPSTREAM_* overrides.
 
     Relative paths in the file (policies, audit store) are resolved against the file's folder, so a

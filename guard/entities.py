@@ -31,6 +31,8 @@ ENTITY_CATEGORIES: Final[dict[str, Category]] = {
     "DE_ID_CARD": "pii",
     "DE_PASSPORT": "pii",
     "DE_DRIVER_LICENSE": "pii",
+    # Presidio's name for the German driving licence (DeFuehrerscheinRecognizer)
+    "DE_FUEHRERSCHEIN": "pii",
     "DE_SOCIAL_SECURITY": "pii",
     "DE_KFZ": "pii",
     "DE_PLZ": "pii",

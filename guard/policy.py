@@ -74,16 +74,18 @@ class PolicyModel(_Strict):
     languages: dict[Literal["en", "zh", "de"], LanguageModel] = Field(default_factory=dict)
     allow_list: list[str] = Field(default_factory=list)
     allow_patterns: list[str] = Field(default_factory=list)
-    deny_list: list[Annotated[DenyTermModel, BeforeValidator(lambda v: {"term": v} if isinstance(v, str) else v)]] = Field(default_factory=list)
+    deny_list: list[
+        Annotated[
+            DenyTermModel, BeforeValidator(lambda v: {"term": v} if isinstance(v, str) else v)
+        ]
+    ] = Field(default_factory=list)
 
     @field_validator("categories")
     @classmethod
     def _every_category(cls, value: dict[str, RuleModel]) -> dict[str, RuleModel]:
         missing = [c for c in CATEGORIES if c not in value]
         if missing:
-            raise ValueError(
-                f"every category needs an action; missing: {', '.join(missing)}"
-            )
+            raise ValueError(f"every category needs an action; missing: {', '.join(missing)}")
         return value
 
     @field_validator("entities")
@@ -145,7 +147,9 @@ class Policy:
             return lang.threshold
         return self.model.defaults.threshold
 
-    def decide(self, entity_type: str, language: str = "en", category: Category | None = None) -> Decision:
+    def decide(
+        self, entity_type: str, language: str = "en", category: Category | None = None
+    ) -> Decision:
         lang = self.model.languages.get(language)  # type: ignore[call-overload]
         rules = self._rules(entity_type, lang, category)
         rule, source = rules[0]
@@ -200,7 +204,9 @@ def load_policy(path: str | Path) -> Policy:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ConfigError(f"{p}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(raw, dict):
-        raise ConfigError(f"{p}: a policy is a mapping of keys (vendor, rationale, categories, ...)")
+        raise ConfigError(
+            f"{p}: a policy is a mapping of keys (vendor, rationale, categories, ...)"
+        )
     try:
         model = PolicyModel.model_validate(raw)
     except ValidationError as exc:

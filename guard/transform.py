@@ -59,7 +59,9 @@ def plan(text: str, findings: list[Finding], policy: Policy, language: str = "en
         if d.action == "allow":
             continue
         candidates.append(
-            Planned(f.entity_type, f.category, f.start, f.end, f.score, d.action, d.restore, d.source)
+            Planned(
+                f.entity_type, f.category, f.start, f.end, f.score, d.action, d.restore, d.source
+            )
         )
     for term, pattern in policy.deny_terms:
         for m in pattern.finditer(text):
@@ -68,8 +70,16 @@ def plan(text: str, findings: list[Finding], policy: Policy, language: str = "en
             if action == "allow":
                 continue
             candidates.append(
-                Planned("DENY_LIST", term.category, m.start(), m.end(), 1.0, action,
-                        d.restore and action == "pseudonymize", "deny_list")
+                Planned(
+                    "DENY_LIST",
+                    term.category,
+                    m.start(),
+                    m.end(),
+                    1.0,
+                    action,
+                    d.restore and action == "pseudonymize",
+                    "deny_list",
+                )
             )
     return _merge_overlaps(candidates)
 
@@ -83,12 +93,16 @@ def _merge_overlaps(spans: list[Planned]) -> list[Planned]:
     for p in spans:
         if merged and p.start < merged[-1].end:
             cur = merged[-1]
-            winner = max(
-                (cur, p), key=lambda q: (_SEVERITY[q.action], q.end - q.start, q.score)
-            )
+            winner = max((cur, p), key=lambda q: (_SEVERITY[q.action], q.end - q.start, q.score))
             merged[-1] = Planned(
-                winner.entity_type, winner.category, cur.start, max(cur.end, p.end),
-                max(cur.score, p.score), winner.action, winner.restore, winner.source,
+                winner.entity_type,
+                winner.category,
+                cur.start,
+                max(cur.end, p.end),
+                max(cur.score, p.score),
+                winner.action,
+                winner.restore,
+                winner.source,
             )
         else:
             merged.append(p)
@@ -214,8 +228,13 @@ def mask(value: str) -> str:
     # Presidio's Mask operator masks a count of characters; separators are kept by masking only
     # the prefix that holds the characters to hide.
     cut = alnum[to_mask - 1] + 1
-    masked = Mask().operate(value[:cut], {"masking_char": "*", "chars_to_mask": cut, "from_end": False})
-    return "".join(m if c.isalnum() else c for m, c in zip(masked, value[:cut], strict=True)) + value[cut:]
+    masked = Mask().operate(
+        value[:cut], {"masking_char": "*", "chars_to_mask": cut, "from_end": False}
+    )
+    return (
+        "".join(m if c.isalnum() else c for m, c in zip(masked, value[:cut], strict=True))
+        + value[cut:]
+    )
 
 
 def category_of_entity(entity_type: str) -> Category:

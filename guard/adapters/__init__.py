@@ -1,0 +1,1 @@
+"""Adapters know one API format: where its text slots are, and how to write them back."""

@@ -1,0 +1,451 @@
+"""The proxy. One request is one `Exchange` through fixed stages; read `handle` top to bottom:
+
+route (vendor, endpoint)
+  -> read and parse the body
+  -> adapter.extract(body)         every text slot the vendor will see
+  -> inspect (off the event loop)  detector.analyze, policy decisions, transform; fail closed
+  -> upstream.send(body)           pooled connection, streaming
+  -> restore(response)             placeholders back to values, streaming-safe
+  -> audit.record(exchange)        types, counts, places, keyed fingerprints; never values
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from guard import upstream
+from guard.adapters import openai as adapter
+from guard.audit import AuditEvent, AuditFinding, AuditStore, load_or_create_key
+from guard.config import GuardConfig, VendorConfig
+from guard.detect import Detector
+from guard.inspection import Inspection, inspect_slots
+from guard.policy import Policy, load_policy
+from guard.restore import ChatStreamRestorer, Restorer, restore_completion
+from guard.transform import Transformer
+from guard.vendor_errors import error_response, sse_error_event
+
+log = logging.getLogger("guard")
+
+# Endpoints whose bodies are inspected, and those passed through because they carry no body.
+INSPECTED = {"chat/completions": "POST", "embeddings": "POST"}
+PASSED_THROUGH = {"models": "GET"}
+
+
+@dataclass
+class Vendor:
+    name: str
+    config: VendorConfig
+    policy: Policy
+
+
+@dataclass
+class State:
+    """Everything a running proxy holds, built once at start-up and shared read-only."""
+
+    config: GuardConfig
+    vendors: dict[str, Vendor]
+    detector: Detector
+    transformer: Transformer
+    audit: AuditStore
+    pool: Executor  # runs inspection off the event loop
+    audit_writer: Executor  # one thread: SQLite writes in order, never on the loop
+    session: aiohttp.ClientSession | None = None
+
+
+STATE = web.AppKey("state", State)
+
+
+class GuardError(Exception):
+    """A request the proxy answers itself, in the vendor's error format."""
+
+    def __init__(self, status: int, code: str, message: str, type_: str = "invalid_request_error"):
+        super().__init__(message)
+        self.status, self.code, self.message, self.type_ = status, code, message, type_
+
+
+@dataclass
+class Exchange:
+    """One request through the pipeline; becomes one audit row with its findings."""
+
+    vendor: Vendor
+    endpoint: str
+    request_id: str = field(default_factory=lambda: "guard-" + uuid.uuid4().hex)
+    started: float = field(default_factory=time.time)
+    model: str | None = None
+    decision: str = "forwarded"
+    status: int | None = None
+    reason: str | None = None
+    upstream_request_id: str | None = None
+    inspection: Inspection | None = None
+
+    def audit_event(self) -> AuditEvent:
+        findings: list[AuditFinding] = []
+        if self.inspection is not None:
+            blocked = self.inspection.blocked
+            if blocked is not None:
+                p = blocked.planned
+                findings.append(
+                    AuditFinding(
+                        p.entity_type,
+                        p.category,
+                        "block",
+                        blocked.where,
+                        None,
+                        blocked.where,
+                        p.score,
+                        p.source,
+                        "",
+                    )
+                )
+            for slot, a in self.inspection.applied:
+                p = a.planned
+                findings.append(
+                    AuditFinding(
+                        p.entity_type,
+                        p.category,
+                        p.action,
+                        slot.location,
+                        slot.message_index,
+                        slot.field,
+                        p.score,
+                        p.source,
+                        a.fingerprint,
+                        a.replacement if p.action == "pseudonymize" else None,
+                    )
+                )
+        return AuditEvent(
+            ts=self.started,
+            request_id=self.request_id,
+            vendor=self.vendor.name,
+            endpoint=self.endpoint,
+            model=self.model,
+            decision=self.decision,
+            status=self.status,
+            reason=self.reason,
+            policy_digest=self.vendor.policy.digest,
+            upstream_request_id=self.upstream_request_id,
+            duration_ms=round((time.time() - self.started) * 1000, 2),
+            findings=tuple(findings),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# The pipeline
+
+
+async def handle(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE]
+    vendor = state.vendors.get(request.match_info["vendor"])
+    if vendor is None:
+        return _unknown_vendor(state, request.match_info["vendor"])
+    ex = Exchange(vendor, request.match_info["path"].strip("/"))
+    try:
+        response = await _run(request, state, ex)
+    except GuardError as err:
+        ex.decision = (
+            "blocked"
+            if err.code == "guard_policy_blocked"
+            else ("error" if err.status >= 500 else "refused")
+        )
+        ex.reason, ex.status = err.code, err.status
+        response = error_response(
+            vendor.config.error_style,
+            err.status,
+            err.message,
+            type_=err.type_,
+            code=err.code,
+            request_id=ex.request_id,
+        )
+    ex.status = ex.status or response.status
+    await _audit(state, ex)
+    log.info("%s %s %s %s %s", ex.request_id, vendor.name, ex.endpoint, ex.decision, ex.status)
+    return response
+
+
+async def _run(request: web.Request, state: State, ex: Exchange) -> web.StreamResponse:
+    method = INSPECTED.get(ex.endpoint) or PASSED_THROUGH.get(ex.endpoint)
+    if method is None:
+        raise GuardError(
+            404,
+            "guard_endpoint_not_inspected",
+            f"the path /{ex.vendor.name}/v1/{ex.endpoint} is not inspected by this "
+            "proxy, so it is refused (supported: POST chat/completions, POST "
+            "embeddings, GET models)",
+        )
+    if request.method != method:
+        raise GuardError(
+            405,
+            "guard_method_not_allowed",
+            f"{request.method} is not allowed on {ex.endpoint}; use {method}",
+        )
+    if ex.endpoint in PASSED_THROUGH:
+        return await _forward(request, state, ex, None)
+
+    body = await _read_json(request, state.config.max_body_bytes)
+    ex.model = body.get("model") if isinstance(body.get("model"), str) else None
+    try:
+        slots = adapter.extract(ex.endpoint, body)
+    except adapter.UninspectableInput as exc:
+        raise GuardError(400, "guard_uninspectable_input", str(exc)) from None
+
+    ex.inspection = await _inspect(state, ex, slots)
+    if ex.inspection.blocked is not None:
+        raise GuardError(
+            400,
+            "guard_policy_blocked",
+            f"{ex.inspection.blocked} (policy {ex.vendor.policy.path}); nothing was "
+            "sent to the vendor. Remove it, or change the policy if it may be sent",
+        )
+    if ex.inspection.changes:
+        adapter.rewrite(body, ex.inspection.changes)
+        ex.decision = "redacted"
+    return await _forward(request, state, ex, body)
+
+
+async def _read_json(request: web.Request, limit: int) -> dict[str, Any]:
+    too_large = GuardError(
+        413,
+        "guard_request_too_large",
+        f"the request body is larger than the proxy's limit of {limit} bytes; send less, or "
+        "raise max_body_bytes in the config",
+        type_="invalid_request_error",
+    )
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.content.iter_any():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    try:
+        body = json.loads(raw)
+    except UnicodeDecodeError:
+        raise GuardError(400, "guard_invalid_json", "the request body is not UTF-8 JSON") from None
+    except json.JSONDecodeError as exc:
+        raise GuardError(
+            400,
+            "guard_invalid_json",
+            f"the request body is not valid JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}",
+        ) from None
+    if not isinstance(body, dict):
+        raise GuardError(400, "guard_invalid_json", "the request body must be a JSON object")
+    return body
+
+
+async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Inspection:
+    loop = asyncio.get_running_loop()
+    try:
+        return await loop.run_in_executor(
+            state.pool, inspect_slots, slots, ex.vendor.policy, state.detector, state.transformer
+        )
+    except Exception as exc:
+        # Fail closed. The exception text may quote the request, so only its type is reported.
+        log.error("%s inspection failed: %s", ex.request_id, type(exc).__name__)
+        raise GuardError(
+            500,
+            "guard_inspection_failed",
+            "the request could not be inspected, so nothing was sent to the vendor; "
+            "see the proxy's log for the error type",
+            type_="server_error",
+        ) from None
+
+
+async def _forward(
+    request: web.Request, state: State, ex: Exchange, body: dict[str, Any] | None
+) -> web.StreamResponse:
+    assert state.session is not None
+    cfg = ex.vendor.config
+    url = f"{cfg.upstream}/{ex.endpoint}"
+    if request.query_string:
+        url += "?" + request.query_string
+    data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+    headers = upstream.request_headers(request.headers)
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    try:
+        resp = await upstream.send(
+            state.session,
+            request.method,
+            url,
+            headers,
+            data,
+            connect_timeout=cfg.connect_timeout_seconds,
+            read_timeout=cfg.timeout_seconds,
+            vendor=ex.vendor.name,
+        )
+    except upstream.UpstreamError as err:
+        raise GuardError(err.status, err.code, err.message, type_="upstream_error") from None
+    ex.upstream_request_id = resp.headers.get("x-request-id") or resp.headers.get(
+        "x-dashscope-request-id"
+    )
+    mapping = ex.inspection.vault.restore_map() if ex.inspection else {}
+    try:
+        if resp.content_type == "text/event-stream":
+            return await _relay_stream(request, resp, ex, mapping)
+        return await _relay_body(resp, ex, mapping)
+    finally:
+        resp.release()
+
+
+async def _relay_body(
+    resp: aiohttp.ClientResponse, ex: Exchange, mapping: dict[str, str]
+) -> web.Response:
+    try:
+        data = await resp.read()
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise GuardError(
+            502,
+            "upstream_error",
+            f"the {ex.vendor.name} upstream broke off its answer ({type(exc).__name__})",
+            type_="upstream_error",
+        ) from None
+    if mapping and resp.status == 200 and resp.content_type == "application/json":
+        try:
+            doc = json.loads(data)
+        except ValueError:
+            doc = None
+        if isinstance(doc, dict):
+            data = json.dumps(
+                restore_completion(doc, Restorer(mapping)), ensure_ascii=False
+            ).encode()
+    headers = upstream.response_headers(resp.headers)
+    headers["X-Guard-Request-Id"] = ex.request_id
+    return web.Response(status=resp.status, body=data, headers=headers)
+
+
+async def _relay_stream(
+    request: web.Request, resp: aiohttp.ClientResponse, ex: Exchange, mapping: dict[str, str]
+) -> web.StreamResponse:
+    headers = upstream.response_headers(resp.headers)
+    headers["X-Guard-Request-Id"] = ex.request_id
+    out = web.StreamResponse(status=resp.status, headers=headers)
+    await out.prepare(request)
+    restorer = ChatStreamRestorer(mapping) if mapping else None
+    try:
+        async for chunk in _chunks(resp):
+            piece = restorer.feed(chunk) if restorer else chunk
+            if piece:
+                await out.write(piece)
+        if restorer:
+            tail = restorer.close()
+            if tail:
+                await out.write(tail)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        # Headers are sent: the error can only travel inside the stream.
+        ex.decision, ex.reason = "error", "upstream_stream_broken"
+        await out.write(
+            sse_error_event(
+                ex.vendor.config.error_style,
+                f"the {ex.vendor.name} upstream broke off the stream ({type(exc).__name__})",
+                "upstream_error",
+                ex.request_id,
+            )
+        )
+    except ConnectionResetError:
+        ex.reason = "client_disconnected"
+        return out
+    await out.write_eof()
+    return out
+
+
+async def _chunks(resp: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
+    async for chunk in resp.content.iter_any():
+        yield chunk
+
+
+async def _audit(state: State, ex: Exchange) -> None:
+    loop = asyncio.get_running_loop()
+    try:
+        await loop.run_in_executor(state.audit_writer, state.audit.record, ex.audit_event())
+    except Exception as exc:
+        log.error("%s audit write failed: %s", ex.request_id, type(exc).__name__)
+
+
+def _unknown_vendor(state: State, name: str) -> web.Response:
+    known = ", ".join(sorted(state.vendors))
+    return error_response(
+        "openai",
+        404,
+        f"unknown vendor in the URL; configured vendors: {known}. "
+        "Use base_url http://HOST:PORT/<vendor>/v1",
+        code="guard_unknown_vendor",
+        request_id="guard-" + uuid.uuid4().hex,
+    )
+
+
+async def healthz(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    return web.json_response(
+        {"status": "ok", "vendors": sorted(state.vendors), "detector": state.detector.version}
+    )
+
+
+async def not_found(request: web.Request) -> web.Response:
+    return error_response(
+        "openai",
+        404,
+        "this path is not served; use /<vendor>/v1/chat/completions, "
+        "/<vendor>/v1/embeddings or /<vendor>/v1/models",
+        code="guard_not_found",
+        request_id="guard-" + uuid.uuid4().hex,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the app
+
+
+def build_state(config: GuardConfig, detector: Detector | None = None) -> State:
+    """Load policies, the detector and the audit store; ConfigError stops start-up."""
+    policies: dict[str, Policy] = {}
+    vendors = {}
+    for name, vc in config.vendors.items():
+        if vc.policy not in policies:
+            policies[vc.policy] = load_policy(vc.policy)
+        vendors[name] = Vendor(name, vc, policies[vc.policy])
+    key = load_or_create_key(config.audit.key_path)
+    detector = detector or Detector(config.detector.spacy_model)
+    return State(
+        config=config,
+        vendors=vendors,
+        detector=detector,
+        transformer=Transformer(key),
+        audit=AuditStore(config.audit.path),
+        pool=ThreadPoolExecutor(config.detector.pool_size, thread_name_prefix="guard-inspect"),
+        audit_writer=ThreadPoolExecutor(1, thread_name_prefix="guard-audit"),
+    )
+
+
+def create_app(state: State) -> web.Application:
+    # The body limit is enforced by _read_json with a vendor-shaped 413; aiohttp's own check
+    # must not fire first.
+    app = web.Application(client_max_size=state.config.max_body_bytes + 1)
+    app[STATE] = state
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        state.session = upstream.new_session()
+        yield
+        await state.session.close()
+        state.pool.shutdown(wait=False, cancel_futures=True)
+        state.audit_writer.shutdown(wait=True)
+        state.audit.close()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_route("*", "/{vendor}/v1/{path:.*}", handle)
+    app.router.add_route("*", "/{tail:.*}", not_found)
+    return app

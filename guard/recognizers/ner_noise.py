@@ -1,0 +1,68 @@
+"""Which of spaCy's findings to keep. The small English model tags many technical tokens as
+people, places and organisations ("S3", "EKS", "kubectl", "os.path", "useState") and reads
+Chinese text as a string of made-up entities; those findings are dropped here."""
+
+from __future__ import annotations
+
+import re
+
+from guard.language import FUNCTION_WORDS
+from guard.recognizers.text import has_cjk
+
+_NAMED = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP"})
+_TECHNICAL = re.compile(r"[0-9_/\\=<>{}\[\]()@#$%^*|~`;:+]|[a-z]\.[a-z]|[a-z][A-Z]")
+_ALL_CAPS = re.compile(r"[A-Z0-9\-]{1,6}")
+
+
+# Labels written before identifiers, which the model takes for names ("Telefon", "IBAN").
+_LABELS = frozenset(
+    [
+        "iban",
+        "bic",
+        "swift",
+        "ssn",
+        "itin",
+        "ein",
+        "mrn",
+        "npi",
+        "tel",
+        "telefon",
+        "handy",
+        "fax",
+        "email",
+        "e-mail",
+        "adresse",
+        "anschrift",
+        "name",
+        "patient",
+        "patientin",
+        "konto",
+        "kontonummer",
+        "steuer-id",
+        "versichertennummer",
+        "geburtsdatum",
+        "phone",
+        "mobile",
+        "address",
+        "dob",
+    ]
+)
+
+
+def keep_ner_finding(value: str, entity_type: str) -> bool:
+    value = value.strip()
+    if not value or has_cjk(value):
+        return False
+    if entity_type not in _NAMED:
+        return True
+    if value.lower() in _LABELS:
+        return False
+    if _TECHNICAL.search(value):
+        return False
+    if not value[0].isupper():
+        return False
+    # "Ich bin Arzt", "Der Build": a sentence start the English model took for a name.
+    if value.split()[0].lower() in FUNCTION_WORDS:
+        return False
+    # Acronyms (AWS, EKS, GPU) are organisations or products, not people or places.
+    return not (entity_type in {"PERSON", "LOCATION"} and _ALL_CAPS.fullmatch(value))

@@ -1,0 +1,45 @@
+"""Passwords written next to their label: "password: hunter2!", "密码是abc123", "Passwort=...".
+The value after the label is the finding; the label stays, so the model still knows a password
+was there."""
+
+from __future__ import annotations
+
+from guard.recognizers.base import GuardRecognizer, Rule
+
+_LABEL = (
+    r"(?i:(?<![a-z])(?:password|passwd|passphrase|pwd|pass|passcode|pin code|db_pass(?:word)?"
+    r"|passwort|kennwort|密码|口令|登录密码|支付密码))"
+)
+
+
+class PasswordRecognizer(GuardRecognizer):
+    ENTITIES = ("PASSWORD",)
+    RULES = (
+        Rule(
+            "labelled password",
+            rf"{_LABEL}[\"']?\s?(?:is|ist|lautet|:|：|=|是|为)\s?[\"']?([^\s\"',;，。]{{4,128}})",
+            0.85,
+            0.85,
+            group=1,
+        ),
+    )
+
+    def validate(self, value: str, rule: Rule) -> bool:
+        low = value.lower()
+        # Placeholders and references, not passwords.
+        if low.startswith(("${", "{{", "<", "%", "$(", "os.", "process.", "env.", "getenv")):
+            return False
+        return low not in {
+            "none",
+            "null",
+            "true",
+            "false",
+            "required",
+            "optional",
+            "changeme",
+            "string",
+            "password",
+            "******",
+            "********",
+            "redacted",
+        }

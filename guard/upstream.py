@@ -1,0 +1,122 @@
+"""Talking to the vendor: one pooled aiohttp client session, header hygiene, timeouts.
+
+Errors are turned into `UpstreamError` with a status and a message a person can act on; the
+proxy answers them in the vendor's error shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import aiohttp
+from multidict import CIMultiDict, CIMultiDictProxy
+
+# RFC 9110 section 7.6.1: meaningful for one connection only, never forwarded.
+HOP_BY_HOP = frozenset(
+    h.lower()
+    for h in (
+        "Connection",
+        "Keep-Alive",
+        "Proxy-Connection",
+        "Proxy-Authenticate",
+        "Proxy-Authorization",
+        "TE",
+        "Trailer",
+        "Trailers",
+        "Transfer-Encoding",
+        "Upgrade",
+    )
+)
+# Recomputed by us: the body we send (or return) is not the body we received.
+_REQUEST_DROP = HOP_BY_HOP | {"host", "content-length", "content-encoding"}
+# The client session decompresses responses, and a restored answer changes length.
+_RESPONSE_DROP = HOP_BY_HOP | {"content-length", "content-encoding"}
+
+
+class UpstreamError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def _named_in_connection(headers: Mapping[str, str]) -> set[str]:
+    value = headers.get("Connection", "")
+    return {token.strip().lower() for token in value.split(",") if token.strip()}
+
+
+def request_headers(incoming: CIMultiDictProxy[str]) -> CIMultiDict[str]:
+    """Headers for the upstream request: the client's, authorization included, minus hop-by-hop."""
+    drop = _REQUEST_DROP | _named_in_connection(incoming)
+    out: CIMultiDict[str] = CIMultiDict()
+    for key, value in incoming.items():
+        if key.lower() not in drop:
+            out.add(key, value)
+    return out
+
+
+def response_headers(upstream: CIMultiDictProxy[str]) -> CIMultiDict[str]:
+    """Headers for the client: the vendor's (rate limits, request ids, content type) unchanged."""
+    drop = _RESPONSE_DROP | _named_in_connection(upstream)
+    out: CIMultiDict[str] = CIMultiDict()
+    for key, value in upstream.items():
+        if key.lower() not in drop:
+            out.add(key, value)
+    return out
+
+
+def new_session(limit: int = 100) -> aiohttp.ClientSession:
+    # Pooled keep-alive connections per upstream host; no cookie jar: the proxy is stateless.
+    connector = aiohttp.TCPConnector(limit=limit, limit_per_host=limit, ttl_dns_cache=300)
+    return aiohttp.ClientSession(
+        connector=connector,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        auto_decompress=True,
+        trust_env=False,
+    )
+
+
+async def send(
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    headers: CIMultiDict[str],
+    body: bytes | None,
+    *,
+    connect_timeout: float,
+    read_timeout: float,
+    vendor: str,
+) -> aiohttp.ClientResponse:
+    """Send the request; return the response once its headers arrived (the body streams later)."""
+    timeout = aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=read_timeout)
+    try:
+        return await session.request(
+            method,
+            url,
+            headers=headers,
+            data=body,
+            timeout=timeout,
+            allow_redirects=False,
+        )
+    except TimeoutError:
+        raise UpstreamError(
+            504,
+            "upstream_timeout",
+            f"the {vendor} upstream did not answer in time (connect {connect_timeout:g}s, "
+            f"read {read_timeout:g}s); try again, or raise timeout_seconds for this vendor",
+        ) from None
+    except aiohttp.ClientConnectorError as exc:
+        raise UpstreamError(
+            502,
+            "upstream_unreachable",
+            f"cannot connect to the {vendor} upstream at {exc.host}:{exc.port} "
+            f"({exc.os_error.strerror or type(exc.os_error).__name__}); check the vendor's upstream "
+            "URL in the config or GUARD_UPSTREAM_* and the network",
+        ) from None
+    except aiohttp.ClientError as exc:
+        raise UpstreamError(
+            502,
+            "upstream_error",
+            f"the {vendor} upstream failed before answering ({type(exc).__name__}); try again",
+        ) from None

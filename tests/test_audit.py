@@ -1,0 +1,135 @@
+"""The audit trail records types, places and fingerprints, and never a value or an API key."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import openai
+import pytest
+
+from guard.audit import AuditEvent, AuditFinding, AuditStore, load_or_create_key
+from guard.detect import Detector
+from guard.errors import ConfigError
+from tests.harness import FakeUpstream, GuardServer
+from tests.test_proxy_e2e import CARD, EMAIL, IBAN, NAME, PHONE, SENTENCE, SSN, every_place_messages
+
+KEY = "sk-audit-test-key-0123456789abcdef"
+
+
+def test_audit_file_holds_no_raw_value_and_no_key(
+    tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream
+) -> None:
+    server = GuardServer(tmp_path, fake_upstream.base_url, detector)
+    try:
+        c = openai.OpenAI(base_url=server.base_url("kimi"), api_key=KEY, max_retries=0)
+        c.chat.completions.create(model="kimi-k2", messages=every_place_messages(SENTENCE))  # type: ignore[arg-type]
+        with pytest.raises(openai.BadRequestError):
+            c.chat.completions.create(
+                model="kimi-k2", messages=[{"role": "user", "content": f"{NAME}'s SSN is {SSN}"}]
+            )
+        list(
+            c.chat.completions.create(
+                model="kimi-k2", stream=True, messages=[{"role": "user", "content": SENTENCE}]
+            )
+        )
+    finally:
+        server.close()
+    db_files = [p for p in tmp_path.iterdir() if p.name.startswith("audit.db")]
+    raw = b"".join(p.read_bytes() for p in db_files)
+    assert raw, "the audit store was not written"
+    for value in [NAME, *NAME.split(), EMAIL, PHONE, CARD, IBAN, SSN, KEY, "4111111111111111"]:
+        assert value.encode() not in raw, value
+    # Yet it says what happened, and where.
+    db = sqlite3.connect(tmp_path / "audit.db")
+    decisions = [r[0] for r in db.execute("SELECT decision FROM requests ORDER BY id")]
+    assert decisions == ["redacted", "blocked", "redacted"]
+    rows = db.execute(
+        "SELECT entity_type, category, action, location, placeholder, fingerprint "
+        "FROM findings WHERE request = 1"
+    ).fetchall()
+    locations = {r[3] for r in rows}
+    assert "messages[2].tool_calls[0].function.arguments.to" in locations
+    assert "messages[1].name" in locations and "messages[2].reasoning_content" in locations
+    person = [r for r in rows if r[0] == "PERSON"]
+    assert person and all(r[4] == "<PERSON_1>" and len(r[5]) == 32 for r in person)
+    # The same value in different places has the same fingerprint.
+    assert len({r[5] for r in person}) == 1
+    blocked = db.execute(
+        "SELECT entity_type, category, action FROM findings WHERE request = 2"
+    ).fetchall()
+    assert ("US_SSN", "financial", "block") in blocked
+
+
+def test_key_file_is_owner_only_and_refused_when_readable(tmp_path: Path) -> None:
+    key_path = tmp_path / "sub" / "audit.key"
+    key = load_or_create_key(key_path)
+    assert len(key) == 32
+    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
+    assert load_or_create_key(key_path) == key
+    os.chmod(key_path, 0o644)
+    with pytest.raises(ConfigError, match="readable by others"):
+        load_or_create_key(key_path)
+
+
+def _event(ts: float, vendor: str, decision: str, entity: str, category: str) -> AuditEvent:
+    return AuditEvent(
+        ts=ts,
+        request_id=f"guard-{ts}",
+        vendor=vendor,
+        endpoint="chat/completions",
+        model="m",
+        decision=decision,
+        status=200,
+        findings=(
+            AuditFinding(
+                entity,
+                category,
+                "redact",
+                "messages[0].content",
+                0,
+                "content",
+                0.9,
+                f"categories.{category}",
+                "ab" * 16,
+            ),
+        ),
+    )
+
+
+def test_audit_cli_summary_and_jsonl(tmp_path: Path) -> None:
+    db = tmp_path / "audit.db"
+    store = AuditStore(db)
+    store.record(_event(1_000.0, "kimi", "redacted", "PERSON", "pii"))
+    store.record(_event(2_000_000_000.0, "qwen", "redacted", "MEDICATION", "health"))
+    store.record(_event(2_000_000_001.0, "qwen", "blocked", "API_KEY", "secret"))
+    store.close()
+    out = subprocess.run(
+        [sys.executable, "-m", "guard", "audit", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "requests: 3" in out and "MEDICATION" in out and "kimi" in out
+    out = subprocess.run(
+        [sys.executable, "-m", "guard", "audit", "--db", str(db), "--since", "2020-01-01"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "requests: 2" in out and "PERSON" not in out
+    lines = subprocess.run(
+        [sys.executable, "-m", "guard", "audit", "--db", str(db), "--jsonl"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert [r["vendor"] for r in rows] == ["kimi", "qwen", "qwen"]
+    assert rows[2]["findings"][0]["entity_type"] == "API_KEY"
+    assert rows[1]["counts"] == {"redact": 1}

@@ -1,0 +1,205 @@
+"""Every error the proxy answers itself: status, the vendor's error shape, an actionable message."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+
+from guard.config import GuardConfig
+from guard.detect import Detector
+from tests.harness import FakeUpstream, GuardServer, closed_port
+
+KEY = "sk-secret-key-never-logged-42"
+
+
+def post(
+    url: str, body: bytes, headers: dict[str, str] | None = None, method: str = "POST"
+) -> tuple[int, dict[str, Any]]:
+    req = urllib.request.Request(
+        url,
+        data=body,
+        method=method,
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {KEY}",
+            **(headers or {}),
+        },
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+@pytest.fixture
+def guard(tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream) -> Iterator[GuardServer]:
+    def small_limit(cfg: GuardConfig) -> None:
+        cfg.max_body_bytes = 64 * 1024
+
+    server = GuardServer(tmp_path, fake_upstream.base_url, detector, small_limit)
+    yield server
+    server.close()
+
+
+def test_malformed_json_is_400_in_moonshot_shape(
+    guard: GuardServer, fake_upstream: FakeUpstream
+) -> None:
+    status, body = post(
+        guard.base_url("kimi") + "/chat/completions", b'{"model": "m", "messages": ['
+    )
+    assert status == 400
+    assert set(body) == {"error"} and set(body["error"]) == {"type", "message"}
+    assert body["error"]["type"] == "invalid_request_error"
+    assert "not valid JSON" in body["error"]["message"] and "line 1" in body["error"]["message"]
+    assert fake_upstream.received == []
+
+
+def test_malformed_json_is_400_in_dashscope_shape(guard: GuardServer) -> None:
+    status, body = post(guard.base_url("qwen") + "/chat/completions", b"[1, 2]")
+    assert status == 400
+    assert body["error"]["code"] == "guard_invalid_json"
+    assert body["request_id"].startswith("guard-")
+    assert "must be a JSON object" in body["error"]["message"]
+
+
+def test_unknown_vendor_is_404_and_lists_vendors(guard: GuardServer) -> None:
+    status, body = post(guard.root + "/deepseek/v1/chat/completions", b"{}")
+    assert status == 404
+    assert body["error"]["code"] == "guard_unknown_vendor"
+    assert "kimi" in body["error"]["message"] and "qwen" in body["error"]["message"]
+
+
+def test_unknown_endpoint_is_refused_and_nothing_forwarded(
+    guard: GuardServer, fake_upstream: FakeUpstream
+) -> None:
+    status, body = post(guard.base_url("kimi") + "/files", b'{"purpose": "file-extract"}')
+    assert status == 404
+    assert "not inspected" in body["error"]["message"]
+    status, body = post(guard.base_url("kimi") + "/chat/completions", b"", method="GET")
+    assert status == 405
+    assert fake_upstream.received == []
+
+
+def test_oversize_body_is_413(guard: GuardServer, fake_upstream: FakeUpstream) -> None:
+    big = json.dumps({"model": "m", "messages": [{"role": "user", "content": "a" * 70_000}]})
+    status, body = post(guard.base_url("qwen") + "/chat/completions", big.encode())
+    assert status == 413
+    assert body["error"]["code"] == "guard_request_too_large"
+    assert "65536" in body["error"]["message"] and "max_body_bytes" in body["error"]["message"]
+    assert fake_upstream.received == []
+
+
+def test_large_body_under_the_limit_is_accepted(
+    tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream
+) -> None:
+    server = GuardServer(tmp_path, fake_upstream.base_url, detector)
+    try:
+        # Several MB: a base64 image (passed through) and a long text part (inspected).
+        image = "data:image/png;base64," + "iVBORw0KGgo" * 400_000
+        text = "The quarterly report lists revenue by region and by quarter. " * 3_000
+        fake_upstream.reply = "ok"
+        c = openai.OpenAI(base_url=server.base_url("kimi"), api_key=KEY, max_retries=0, timeout=120)
+        resp = c.chat.completions.create(
+            model="m",
+            messages=[
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "text", "text": text},
+                        {"type": "image_url", "image_url": {"url": image}},
+                    ],
+                }
+            ],
+        )
+        assert resp.choices[0].message.content == "ok"
+        assert len(fake_upstream.received[0].body) > 4_000_000
+    finally:
+        server.close()
+
+
+def test_upstream_unreachable_is_502(tmp_path: Path, detector: Detector) -> None:
+    server = GuardServer(tmp_path, f"http://127.0.0.1:{closed_port()}/v1", detector)
+    try:
+        c = openai.OpenAI(base_url=server.base_url("kimi"), api_key=KEY, max_retries=0)
+        with pytest.raises(openai.APIStatusError) as info:
+            c.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+        assert info.value.status_code == 502
+        assert "cannot connect to the kimi upstream" in str(info.value)
+        assert KEY not in str(info.value)
+    finally:
+        server.close()
+
+
+def test_upstream_timeout_is_504(
+    tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream
+) -> None:
+    def quick(cfg: GuardConfig) -> None:
+        cfg.vendors["qwen"].timeout_seconds = 0.5
+
+    server = GuardServer(tmp_path, fake_upstream.base_url, detector, quick)
+    fake_upstream.mode = "hang"
+    try:
+        c = openai.OpenAI(base_url=server.base_url("qwen"), api_key=KEY, max_retries=0)
+        with pytest.raises(openai.APIStatusError) as info:
+            c.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+        assert info.value.status_code == 504
+        assert "did not answer in time" in str(info.value)
+    finally:
+        server.close()
+
+
+def test_upstream_dropping_the_connection_is_502(
+    guard: GuardServer, fake_upstream: FakeUpstream
+) -> None:
+    fake_upstream.mode = "drop"
+    status, body = post(
+        guard.base_url("kimi") + "/chat/completions",
+        b'{"model": "m", "messages": [{"role": "user", "content": "hi"}]}',
+    )
+    assert status == 502
+    assert body["error"]["type"] == "upstream_error"
+
+
+def test_detector_failure_fails_closed(
+    guard: GuardServer, fake_upstream: FakeUpstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret_text = "Call Maria Gonzalez"
+
+    def broken(text: str, language: str = "en") -> list[object]:
+        raise RuntimeError(f"model crashed on {text}")
+
+    monkeypatch.setattr(guard.state.detector, "analyze", broken)
+    status, body = post(
+        guard.base_url("kimi") + "/chat/completions",
+        json.dumps({"model": "m", "messages": [{"role": "user", "content": secret_text}]}).encode(),
+    )
+    assert status == 500
+    assert body["error"]["type"] == "server_error"
+    assert "nothing was sent" in body["error"]["message"]
+    assert secret_text not in json.dumps(body)
+    assert fake_upstream.received == []
+
+
+def test_token_array_embeddings_are_refused(
+    guard: GuardServer, fake_upstream: FakeUpstream
+) -> None:
+    status, body = post(
+        guard.base_url("qwen") + "/embeddings", b'{"model": "e", "input": [[1, 2, 3]]}'
+    )
+    assert status == 400
+    assert "cannot be inspected" in body["error"]["message"]
+    assert fake_upstream.received == []
+
+
+def test_healthz(guard: GuardServer) -> None:
+    with urllib.request.urlopen(guard.root + "/healthz", timeout=10) as resp:
+        body = json.loads(resp.read())
+    assert body["status"] == "ok" and body["vendors"] == ["kimi", "qwen"]
