@@ -241,8 +241,40 @@ def _amount_digits(value: str) -> str:
 
 
 _STREET_WORDS = frozenset(
-    "street st avenue ave road rd lane ln drive dr court ct boulevard blvd way place pl square "
-    "apt suite unit straße str strasse weg gasse allee platz ring ufer damm chaussee".split()
+    [
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "lane",
+        "ln",
+        "drive",
+        "dr",
+        "court",
+        "ct",
+        "boulevard",
+        "blvd",
+        "way",
+        "place",
+        "pl",
+        "square",
+        "apt",
+        "suite",
+        "unit",
+        "straße",
+        "str",
+        "strasse",
+        "weg",
+        "gasse",
+        "allee",
+        "platz",
+        "ring",
+        "ufer",
+        "damm",
+        "chaussee",
+    ]
 )
 
 
@@ -256,9 +288,7 @@ def _street_leaks(line: str, hay: str) -> bool:
     if _CJK.search(name):
         words = [w for w in re.split(r"[\s\d号]+", name) if len(w) >= 2]
     else:
-        words = [
-            w for w in re.split(r"[\s\-.,]+", name) if len(w) >= 3 and w not in _STREET_WORDS
-        ]
+        words = [w for w in re.split(r"[\s\-.,]+", name) if len(w) >= 3 and w not in _STREET_WORDS]
     return any(_has_word(w, hay) for w in words)
 
 
@@ -306,9 +336,7 @@ def leaks(
     return _has_word(_norm(value), hay)
 
 
-def vendor_segment(
-    text: str, out: str, spans: Sequence[tuple[int, int, str]], start: int, end: int
-) -> str:
+def vendor_segment(text: str, out: str, spans: Sequence[tuple[int, int, str]], start: int, end: int) -> str:
     """The part of the vendor text `out` that `text[start:end]` became.
 
     `spans` are the replaced spans of `text` (start, end, replacement), sorted and disjoint. A
@@ -397,9 +425,7 @@ def build_vanilla() -> Any:
     nlp.load()
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.load_predefined_recognizers(languages=["en"])
-    registry.recognizers = [
-        r for r in registry.recognizers if type(r).__name__ != "EmailRecognizer"
-    ]
+    registry.recognizers = [r for r in registry.recognizers if type(r).__name__ != "EmailRecognizer"]
     registry.add_recognizer(OfflineEmailRecognizer(supported_language="en"))
     return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=["en"])
 
@@ -535,14 +561,10 @@ def score(samples: list[dict[str, Any]], results: list[SampleResult]) -> dict[st
             seconds[det] += run.seconds
             for i, e in enumerate(sample["entities"]):
                 need = 0.5 * (e["end"] - e["start"])
-                cover = [
-                    f for f in run.findings if _overlap(f[2], f[3], e["start"], e["end"]) >= need
-                ]
+                cover = [f for f in run.findings if _overlap(f[2], f[3], e["start"], e["end"]) >= need]
                 # a finding the policy lets through (DATE_TIME, ORGANIZATION...) finds nothing,
                 # unless it is of the labelled type itself (SWIFT_CODE)
-                found = any(
-                    f[1] == e["category"] and (f[5] != "allow" or f[0] == e["type"]) for f in cover
-                )
+                found = any(f[1] == e["category"] and (f[5] != "allow" or f[0] == e["type"]) for f in cover)
                 exact = any(f[0] == e["type"] for f in cover)
                 keys = [(lang, e["type"]), ("all", e["type"])]
                 grp = group_of(e["type"], e["category"])
@@ -566,9 +588,7 @@ def score(samples: list[dict[str, Any]], results: list[SampleResult]) -> dict[st
             for f in run.findings:
                 if f[5] == "allow":
                     continue
-                hit = any(
-                    _overlap(f[2], f[3], e["start"], e["end"]) > 0 for e in sample["entities"]
-                )
+                hit = any(_overlap(f[2], f[3], e["start"], e["end"]) > 0 for e in sample["entities"])
                 for k in [(lang, f[0]), ("all", f[0])]:
                     (by_type[k].tp if hit else by_type[k].fp)[det] += 1
             for i, n in enumerate(sample["negatives"]):
@@ -625,9 +645,7 @@ def report(scored: dict[str, Any], n_samples: int) -> tuple[str, dict[str, Any]]
     for lang in LANG_ORDER:
         types = sorted(t for (lg, t) in by_type if lg == lang)
         labelled = [t for t in types if by_type[(lang, t)].n]
-        unlabelled = [
-            t for t in types if not by_type[(lang, t)].n and any(by_type[(lang, t)].fp.values())
-        ]
+        unlabelled = [t for t in types if not by_type[(lang, t)].n and any(by_type[(lang, t)].fp.values())]
         for t in labelled + unlabelled:
             c = by_type[(lang, t)]
             prec = {d: _pct(c.tp[d], c.tp[d] + c.fp[d]) for d in DETECTORS}
@@ -689,18 +707,18 @@ def report(scored: dict[str, Any], n_samples: int) -> tuple[str, dict[str, Any]]
     verdicts: list[str] = []
     for label, (grp, target) in GROUPS.items():
         for lang in LANG_ORDER:
-            c = by_group.get((lang, grp))
-            if c is None or not c.n:
+            cg = by_group.get((lang, grp))
+            if cg is None or not cg.n:
                 continue
             rows.append(
                 [
                     label,
                     lang,
-                    str(c.n),
-                    _pct(c.found["guard"], c.n),
-                    _pct(c.found["vanilla"], c.n),
-                    _pct(c.leaked["guard"], c.n),
-                    _pct(c.leaked["vanilla"], c.n),
+                    str(cg.n),
+                    _pct(cg.found["guard"], cg.n),
+                    _pct(cg.found["vanilla"], cg.n),
+                    _pct(cg.leaked["guard"], cg.n),
+                    _pct(cg.leaked["vanilla"], cg.n),
                     "–" if target is None else f"≤ {target:.0%}",
                 ]
             )
@@ -708,42 +726,41 @@ def report(scored: dict[str, Any], n_samples: int) -> tuple[str, dict[str, Any]]
                 {
                     "group": label,
                     "language": lang,
-                    "n": c.n,
+                    "n": cg.n,
                     "target": target,
                     **{
                         f"{k}_{d}": v
                         for d in DETECTORS
                         for k, v in (
-                            ("recall", _rate(c.found[d], c.n)),
-                            ("leak", _rate(c.leaked[d], c.n)),
+                            ("recall", _rate(cg.found[d], cg.n)),
+                            ("leak", _rate(cg.leaked[d], cg.n)),
                         )
                     },
                 }
             )
             if lang == "all" and target is not None:
-                rate = c.leaked["guard"] / c.n
+                rate = cg.leaked["guard"] / cg.n
                 verdicts.append(
-                    f"{label} leak ≤ {target:.0%}: "
-                    f"{'PASS' if rate <= target else 'FAIL'} ({rate:.1%})"
+                    f"{label} leak ≤ {target:.0%}: {'PASS' if rate <= target else 'FAIL'} ({rate:.1%})"
                 )
     for lang in LANG_ORDER:
-        c = negs.get((lang, "*"))
-        if c is None or not c.n:
+        cn = negs.get((lang, "*"))
+        if cn is None or not cn.n:
             continue
         rows.append(
             [
                 "hard negatives redacted",
                 lang,
-                str(c.n),
+                str(cn.n),
                 "",
                 "",
-                _pct(c.found["guard"], c.n),
-                _pct(c.found["vanilla"], c.n),
+                _pct(cn.found["guard"], cn.n),
+                _pct(cn.found["vanilla"], cn.n),
                 f"≤ {NEGATIVE_TARGET:.0%}",
             ]
         )
         if lang == "all":
-            rate = c.found["guard"] / c.n
+            rate = cn.found["guard"] / cn.n
             verdicts.append(
                 f"hard negatives redacted ≤ {NEGATIVE_TARGET:.0%}: "
                 f"{'PASS' if rate <= NEGATIVE_TARGET else 'FAIL'} ({rate:.1%})"
@@ -773,8 +790,8 @@ def report(scored: dict[str, Any], n_samples: int) -> tuple[str, dict[str, Any]]
     for kind in kinds:
         cells = [kind]
         for lang in LANG_ORDER:
-            c = negs.get((lang, kind), Counts())
-            cells.append(f"{_pct(c.found['guard'], c.n)} / {_pct(c.found['vanilla'], c.n)}")
+            ck = negs.get((lang, kind), Counts())
+            cells.append(f"{_pct(ck.found['guard'], ck.n)} / {_pct(ck.found['vanilla'], ck.n)}")
         rows.append(cells)
         ca = negs[("all", kind)]
         data["negatives"].append(

@@ -57,6 +57,7 @@ _WORD = "[A-Za-z0-9_]"
 # request's map, so that they do not depend on the request: compiling a pattern with the names
 # built in costs milliseconds per request, on the path to the first byte of the answer.
 _NAME = "[A-Za-z][A-Za-z0-9_]*_[0-9]+"
+_BARE_NAME = "[A-Z][A-Za-z0-9_]*_[0-9]+"
 # The longest lookbehind below (`\uXXXX`): how much already-emitted text a stream keeps as context.
 _CONTEXT = 6
 
@@ -130,7 +131,7 @@ def _name(group: str, any_case: bool) -> _Rx:
     # something follows: the first must begin a name of the request, the second be one.
     # A bare name starts with a capital: in JSON the letter of an escape (`\\nPERSON_1`) must not
     # be taken for the start of a name, which would swallow the real one.
-    name = _NAME if any_case else "[A-Z]" + _NAME[8:]
+    name = _NAME if any_case else _BARE_NAME
     return _Rx(f"(?P<{group}>{name})", "(?P<kp>[A-Za-z0-9_]*)", 0, f"(?P<kf>{name})")
 
 
@@ -166,7 +167,11 @@ def _mode(json_mode: bool) -> _Mode:
     forms = [  # (form, group of its name, name in any letter case)
         (_seq(md_open, sp, _name("m", True), sp, md_close), "m", True),
         (_seq(opens, sp, _name("b", True), sp, closes), "b", True),
-        (_seq(_alt(opens, bound), _name("n", False), _ahead(f"(?!{_WORD})"), _opt(closes)), "n", False),
+        (
+            _seq(_alt(opens, bound), _name("n", False), _ahead(f"(?!{_WORD})"), _opt(closes)),
+            "n",
+            False,
+        ),
     ]
     # ASCII: letter case stays ASCII (no Kelvin sign for a K).
     return _Mode(
@@ -185,7 +190,6 @@ _MODES = {False: _mode(False), True: _mode(True)}
 class _Compiled:
     mode: _Mode
     by_name: dict[str, str]  # "PERSON_1" -> replacement, already escaped for the mode
-    prefixes: frozenset[str]  # proper prefixes of those names, "" included
     maxlen: int
 
     def replacement(self, m: re.Match[str]) -> str | None:
@@ -198,8 +202,10 @@ class _Compiled:
         if kf is not None:
             return (kf.upper() if icase else kf) in self.by_name
         if kp is not None:
+            # Rare (a tail that looks like the start of a placeholder), so a scan of the names
+            # costs less than building their prefixes for every request.
             k = kp.upper() if icase else kp
-            return k in self.prefixes or k in self.by_name
+            return any(n.startswith(k) for n in self.by_name)
         return True  # only a bracket so far, or part of one
 
     def hold_point(self, s: str, pos: int) -> int:
@@ -275,10 +281,11 @@ class Restorer:
 
     def _compile(self, json_string: bool) -> _Compiled:
         esc = _json_escape if json_string else str
-        by_name = {m.group(1): esc(v) for k, v in self._mapping.items() if (m := _CANONICAL.fullmatch(k))}
-        prefixes = frozenset(n[:i] for n in by_name for i in range(len(n)))
+        by_name = {
+            m.group(1): esc(v) for k, v in self._mapping.items() if (m := _CANONICAL.fullmatch(k))
+        }
         mode = _MODES[json_string]
-        return _Compiled(mode, by_name, prefixes, mode.overhead + max(map(len, by_name)))
+        return _Compiled(mode, by_name, mode.overhead + max(map(len, by_name)))
 
     def restore_text(self, text: str, *, json_string: bool = False) -> str:
         """Restore a whole text. With `json_string`, `text` is JSON source (tool-call arguments)
@@ -304,7 +311,9 @@ class TextStreamRestorer:
 
     __slots__ = ("_c", "_ctx", "_held")
 
-    def __init__(self, restorer: Restorer | Mapping[str, str], *, json_string: bool = False) -> None:
+    def __init__(
+        self, restorer: Restorer | Mapping[str, str], *, json_string: bool = False
+    ) -> None:
         r = restorer if isinstance(restorer, Restorer) else Restorer(restorer)
         self._c = r._get(json_string) if r else None
         self._held = ""
@@ -348,7 +357,9 @@ def _as_restorer(r: Restorer | Mapping[str, str]) -> Restorer:
     return r if isinstance(r, Restorer) else Restorer(r)
 
 
-def restore_completion(body: Mapping[str, Any], restorer: Restorer | Mapping[str, str]) -> dict[str, Any]:
+def restore_completion(
+    body: Mapping[str, Any], restorer: Restorer | Mapping[str, str]
+) -> dict[str, Any]:
     """Restore a non-streamed chat completion (OpenAI-compatible, or DashScope's native
     `output`). Returns a new dict; `body` is not changed. Unknown fields are kept as they are."""
     r = _as_restorer(restorer)
@@ -450,15 +461,29 @@ class ChatStreamRestorer:
     whole answer so far in every event; then each event is restored as a snapshot.
     """
 
-    def __init__(self, mapping: Restorer | Mapping[str, str], *, dashscope_cumulative: bool = False) -> None:
+    def __init__(
+        self, mapping: Restorer | Mapping[str, str], *, dashscope_cumulative: bool = False
+    ) -> None:
         self._r = _as_restorer(mapping)
         self._cumulative = dashscope_cumulative
         self._lines: list[bytes] = []  # complete lines of the event being read
-        self._partial = b""  # a line not yet ended
+        self._partial: list[bytes] = []  # a line not yet ended
         self._choices: dict[int, _ChoiceState] = {}
         self._meta: dict[str, Any] = {}  # id, model, ... of the last event, for synthetic events
         self._native = False
         self._eol = b"\n"
+        # Bytes without which an event holds nothing to restore: brackets, backslashes (escaped
+        # brackets, and JSON escapes before a bare name), the first letter of each bare name, and
+        # tool calls, whose state is tracked even when they hold no placeholder.
+        letters = {k[1:2].encode() for k in self._r._mapping}
+        self._triggers = (
+            b"<",
+            "＜".encode(),
+            b"\\",
+            b'"tool_calls"',
+            b'"function_call"',
+            *sorted(letters),
+        )
 
     # -- bytes and events ------------------------------------------------------------------
 
@@ -467,8 +492,14 @@ class ChatStreamRestorer:
             return data
         if not data:
             return b""
-        lines = (self._partial + data).split(b"\n")
-        self._partial = lines.pop()
+        if b"\n" not in data:
+            # Kept in pieces: a long line arriving in many small reads is joined once, not at
+            # every read.
+            self._partial.append(data)
+            return b""
+        self._partial.append(data)
+        lines = b"".join(self._partial).split(b"\n")
+        self._partial = [lines.pop()]
         out: list[bytes] = []
         for line in lines:
             line += b"\n"
@@ -483,9 +514,10 @@ class ChatStreamRestorer:
         if not self._r:
             return b""
         out = b""
-        if self._partial or self._lines:
-            ev = self._lines + ([self._partial] if self._partial else [])
-            self._lines, self._partial = [], b""
+        partial = b"".join(self._partial)
+        if partial or self._lines:
+            ev = self._lines + ([partial] if partial else [])
+            self._lines, self._partial = [], []
             out = self._event(ev)
         tail = self._flush_all()
         if tail and out and not out.endswith((b"\n\n", b"\r\n\r\n")):
@@ -507,6 +539,9 @@ class ChatStreamRestorer:
         payload = "\n".join(_field_value(t) for t in texts)
         if payload.strip() == "[DONE]":
             return self._flush_all() + raw
+        if not any(t in raw for t in self._triggers) and not self._holding():
+            # Most events: nothing to parse, nothing to write.
+            return raw
         try:
             doc = json.loads(payload)
         except ValueError:
@@ -529,7 +564,9 @@ class ChatStreamRestorer:
         if isinstance(choices, list):
             self._native = False
             self._meta = {
-                k: doc[k] for k in ("id", "object", "created", "model", "system_fingerprint") if k in doc
+                k: doc[k]
+                for k in ("id", "object", "created", "model", "system_fingerprint")
+                if k in doc
             }
             for pos, ch in enumerate(choices):
                 if isinstance(ch, dict):
@@ -569,9 +606,11 @@ class ChatStreamRestorer:
             delta = ch[key] = {}
         calls = delta.get("tool_calls")
         fn = delta.get("function_call")
-        active = {f for f in _TEXT_FIELDS if _nonempty(delta.get(f))}
-        if (isinstance(calls, list) and calls) or isinstance(fn, dict):
-            active.add("tools")
+        active: set[str] = set()
+        if not finished and self._pending(st):
+            active = {f for f in _TEXT_FIELDS if _nonempty(delta.get(f))}
+            if (isinstance(calls, list) and calls) or isinstance(fn, dict):
+                active.add("tools")
         for f in _TEXT_FIELDS:
             v = delta.get(f)
             if isinstance(v, str):
@@ -638,6 +677,9 @@ class ChatStreamRestorer:
         fn["arguments"] = new
         return True
 
+    def _holding(self) -> bool:
+        return any(self._pending(st) for st in self._choices.values())
+
     @staticmethod
     def _pending(st: _ChoiceState) -> bool:
         return (
@@ -700,7 +742,9 @@ class ChatStreamRestorer:
             if self._pending(st):
                 delta: dict[str, Any] = {}
                 self._flush_parts(st, delta, set(), {})
-                choices.append({"index": idx, key: delta, "finish_reason": "null" if self._native else None})
+                choices.append(
+                    {"index": idx, key: delta, "finish_reason": "null" if self._native else None}
+                )
         if not choices:
             return b""
         if self._native:

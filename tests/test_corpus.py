@@ -6,6 +6,7 @@ import json
 import sys
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def _compact(value: str) -> str:
 
 
 def test_check_digits_are_valid(samples: list[dict[str, Any]]) -> None:
-    validators = {
+    validators: dict[str, Callable[[str], bool]] = {
         "CREDIT_CARD": luhn.is_valid,
         "IBAN_CODE": iban.is_valid,
         "DE_TAX_ID": idnr.is_valid,
@@ -96,9 +97,7 @@ def test_check_digits_are_valid(samples: list[dict[str, Any]]) -> None:
     assert set(seen) == set(validators)
     ids = [e["value"] for s in samples for e in s["entities"] if e["type"] == "CN_RESIDENT_ID"]
     assert any(v.endswith("x") for v in ids) and any(v.endswith("X") for v in ids)
-    cards = [
-        _compact(e["value"]) for s in samples for e in s["entities"] if e["type"] == "CREDIT_CARD"
-    ]
+    cards = [_compact(e["value"]) for s in samples for e in s["entities"] if e["type"] == "CREDIT_CARD"]
     assert any(c.startswith("62") and len(c) == 19 for c in cards)
 
 
@@ -148,6 +147,12 @@ def test_other_rules() -> None:
         "<STREET_ADDRESS_1>",
         identifying=["12 Oak St"],
     )
+    # an address leaks when its house number and a word of its street name are both sent
+    line = "2888 Jones Motorway"
+    addr = f"{line} Apt. 645, Keithborough, DC 77847"
+    assert leaks("STREET_ADDRESS", addr, "2888 Jones <PERSON_1>. 645", identifying=[line])
+    assert not leaks("STREET_ADDRESS", addr, "2888 <PERSON_1>, DC 77847", identifying=[line])
+    assert not leaks("STREET_ADDRESS", "建国路88号", "<LOCATION_1>88号", identifying=["建国路88号"])
     assert leaks("SALARY", "$195,500.00", "$195,500 a year")
     assert not leaks("ACCOUNT_BALANCE", "4.250,17 €", "[REDACTED:ACCOUNT_BALANCE] €")
     dsn = "postgres://app:Secr3tPassw0rd@db/orders"
@@ -155,15 +160,9 @@ def test_other_rules() -> None:
     assert leaks("CONNECTION_STRING", dsn, "postgres://[REDACTED]:Secr3tPassw0rd@db")
     key = "sk-" + "a1B2c3D4e5" * 4
     assert leaks("API_KEY", key, "key ..." + key[10:20] + "...")
-    assert leaks(
-        "MEDICAL_CONDITION", "type 2 diabetes", "type 2 diabetes", identifying=["diabetes"]
-    )
-    assert leaks(
-        "MEDICAL_CONDITION", "type 2 diabetes", "type 2 Diabetes [x]", identifying=["diabetes"]
-    )
-    assert not leaks(
-        "MEDICAL_CONDITION", "type 2 diabetes", "type 2 [REDACTED]", identifying=["diabetes"]
-    )
+    assert leaks("MEDICAL_CONDITION", "type 2 diabetes", "type 2 diabetes", identifying=["diabetes"])
+    assert leaks("MEDICAL_CONDITION", "type 2 diabetes", "type 2 Diabetes [x]", identifying=["diabetes"])
+    assert not leaks("MEDICAL_CONDITION", "type 2 diabetes", "type 2 [REDACTED]", identifying=["diabetes"])
 
 
 def test_vendor_segment_follows_replacements() -> None:

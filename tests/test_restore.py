@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -31,18 +32,23 @@ def sse(events: list[dict[str, Any] | str], eol: str = "\n") -> bytes:
     return "".join(out).encode()
 
 
-def chunk(delta: dict[str, Any], index: int = 0, finish: str | None = None,
-          **extra: Any) -> dict[str, Any]:
-    return {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1700000000,
-            "model": "qwen-plus",
-            "choices": [{"index": index, "delta": delta, "finish_reason": finish, **extra}]}
+def chunk(
+    delta: dict[str, Any], index: int = 0, finish: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1700000000,
+        "model": "qwen-plus",
+        "choices": [{"index": index, "delta": delta, "finish_reason": finish, **extra}],
+    }
 
 
 def run_stream(mapping: dict[str, str], data: bytes, cuts: list[int] | None = None) -> bytes:
     """Feed `data` cut at `cuts` (every byte when None) and close."""
     r = ChatStreamRestorer(mapping)
     bounds = list(range(len(data) + 1)) if cuts is None else [0, *sorted(cuts), len(data)]
-    out = [r.feed(data[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    out = [r.feed(data[a:b]) for a, b in itertools.pairwise(bounds)]
     out.append(r.close())
     return b"".join(out)
 
@@ -90,7 +96,10 @@ def collect(events: list[Any], index: int = 0) -> dict[str, Any]:
     [
         ("Hi <PERSON_1>!", f"Hi {TRICKY}!"),
         ("<PERSON_1><PERSON_1>", TRICKY * 2),
-        ("Mail <EMAIL_ADDRESS_2>, call <PHONE_NUMBER_1>.", "Mail zoe@example.com, call +1 555 0100."),
+        (
+            "Mail <EMAIL_ADDRESS_2>, call <PHONE_NUMBER_1>.",
+            "Mail zoe@example.com, call +1 555 0100.",
+        ),
         # Letter case, spaces inside the brackets, full-width and mixed brackets.
         ("<person_1>", TRICKY),
         ("<Person_12>", "Twelve"),
@@ -174,8 +183,18 @@ def test_json_mode_escapes_lone_surrogates() -> None:
 
 @pytest.mark.parametrize(
     "chunk_text",
-    ["Hello world. ", "plain text, lower case only", "中文，没有占位符。", "a < b and c > d ",
-     "<b>bold</b> ", "ALLCAPS WORD ", "MY_PERSON_1 ", "x" * 200, "😀 emoji ", "PERSON_9 "],
+    [
+        "Hello world. ",
+        "plain text, lower case only",
+        "中文，没有占位符。",
+        "a < b and c > d ",
+        "<b>bold</b> ",
+        "ALLCAPS WORD ",
+        "MY_PERSON_1 ",
+        "x" * 200,
+        "😀 emoji ",
+        "PERSON_9 ",
+    ],
 )
 def test_text_that_cannot_start_a_placeholder_is_emitted_at_once(chunk_text: str) -> None:
     s = TextStreamRestorer(MAPPING)
@@ -276,16 +295,27 @@ def test_restore_completion_every_field() -> None:
                     "reasoning_content": "the user is PERSON_1",
                     "refusal": "not for <PERSON_12>",
                     "tool_calls": [
-                        {"id": "t1", "type": "function",
-                         "function": {"name": "mail", "arguments": '{"to": "<PERSON_1>"}'}},
+                        {
+                            "id": "t1",
+                            "type": "function",
+                            "function": {"name": "mail", "arguments": '{"to": "<PERSON_1>"}'},
+                        },
                     ],
                     "function_call": {"name": "f", "arguments": '["<PERSON_12>"]'},
                     "extra": "<PERSON_1>",
                 },
                 "usage": {"total_tokens": 9},  # Kimi puts usage inside the choice
             },
-            {"index": 1, "message": {"role": "assistant", "content": [
-                {"type": "text", "text": "<PERSON_12> <PERSON_9>"}, {"type": "image_url"}]}},
+            {
+                "index": 1,
+                "message": {
+                    "role": "assistant",
+                    "content": [
+                        {"type": "text", "text": "<PERSON_12> <PERSON_9>"},
+                        {"type": "image_url"},
+                    ],
+                },
+            },
         ],
     }
     before = json.dumps(body)
@@ -305,15 +335,18 @@ def test_restore_completion_every_field() -> None:
 
 
 def test_restore_completion_dashscope_native_and_odd_shapes() -> None:
-    body = {"output": {"choices": [{"message": {"content": "<PERSON_1>"}}], "text": "PERSON_12"},
-            "request_id": "r"}
+    body = {
+        "output": {"choices": [{"message": {"content": "<PERSON_1>"}}], "text": "PERSON_12"},
+        "request_id": "r",
+    }
     out = restore_completion(body, MAPPING)
     assert out["output"]["choices"][0]["message"]["content"] == TRICKY
     assert out["output"]["text"] == "Twelve"
     odd = {"choices": [None, {"message": None}, {"message": {"content": None, "tool_calls": [1]}}]}
     assert restore_completion(odd, MAPPING) == odd
     assert restore_completion({"error": {"message": "<PERSON_1>"}}, MAPPING) == {
-        "error": {"message": "<PERSON_1>"}}
+        "error": {"message": "<PERSON_1>"}
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,9 +361,10 @@ def test_empty_mapping_passes_bytes_untouched() -> None:
 
 @pytest.mark.parametrize("eol", ["\n", "\r\n"])
 def test_events_without_placeholders_pass_byte_for_byte(eol: str) -> None:
+    hello = json.dumps(chunk({"content": "Hello there"}))
     data = (
         f": ping{eol}{eol}"
-        f"event: message{eol}id: 7{eol}data: {json.dumps(chunk({'content': 'Hello there'}))}{eol}{eol}"
+        f"event: message{eol}id: 7{eol}data: {hello}{eol}{eol}"
         f"data: not json <PERSON_1>{eol}{eol}"
         f"data: {json.dumps({'error': {'message': '<PERSON_1>'}})}{eol}{eol}"
         f"data: [DONE]{eol}{eol}"
@@ -341,12 +375,24 @@ def test_events_without_placeholders_pass_byte_for_byte(eol: str) -> None:
 
 @pytest.mark.parametrize("eol", ["\n", "\r\n"])
 def test_placeholder_split_across_events(eol: str) -> None:
-    data = sse([chunk({"role": "assistant", "content": ""}), chunk({"content": "Hi <PER"}),
-                chunk({"content": "SON_1>, bye"}), chunk({}, finish="stop"), "[DONE]"], eol)
+    data = sse(
+        [
+            chunk({"role": "assistant", "content": ""}),
+            chunk({"content": "Hi <PER"}),
+            chunk({"content": "SON_1>, bye"}),
+            chunk({}, finish="stop"),
+            "[DONE]",
+        ],
+        eol,
+    )
     out = run_stream(MAPPING, data)
     events = parse_sse(out)
     assert [e["choices"][0]["delta"].get("content") for e in events[:-1]] == [
-        "", "Hi ", f"{TRICKY}, bye", None]
+        "",
+        "Hi ",
+        f"{TRICKY}, bye",
+        None,
+    ]
     assert events[-1] == "[DONE]"
     assert out.count(eol.encode() * 2) == 5
     # Re-serialized events are compact, UTF-8, and keep every other field.
@@ -356,8 +402,13 @@ def test_placeholder_split_across_events(eol: str) -> None:
 
 
 def test_held_tail_is_flushed_into_the_finishing_event() -> None:
-    data = sse([chunk({"content": "Ask PERSON_1"}),
-                chunk({}, finish="stop", usage={"total_tokens": 5}), "[DONE]"])
+    data = sse(
+        [
+            chunk({"content": "Ask PERSON_1"}),
+            chunk({}, finish="stop", usage={"total_tokens": 5}),
+            "[DONE]",
+        ]
+    )
     events = parse_sse(run_stream(MAPPING, data))
     assert events[0]["choices"][0]["delta"]["content"] == "Ask "
     fin = events[1]["choices"][0]
@@ -373,8 +424,11 @@ def test_held_tail_is_flushed_before_done_as_an_extra_event() -> None:
     extra = events[1]
     assert extra["choices"] == [{"index": 0, "delta": {"content": "<PERS"}, "finish_reason": None}]
     assert {k: extra[k] for k in ("id", "object", "created", "model")} == {
-        "id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1700000000,
-        "model": "qwen-plus"}
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1700000000,
+        "model": "qwen-plus",
+    }
 
 
 def test_close_flushes_without_done_and_terminates_a_cut_event() -> None:
@@ -392,17 +446,29 @@ def test_close_flushes_without_done_and_terminates_a_cut_event() -> None:
 
 
 def test_utf8_split_inside_characters_and_events() -> None:
-    data = sse([chunk({"content": "张伟 <PERSON_1"}), chunk({"content": ">😀"}),
-                chunk({}, finish="stop"), "[DONE]"])
+    data = sse(
+        [
+            chunk({"content": "张伟 <PERSON_1"}),
+            chunk({"content": ">😀"}),
+            chunk({}, finish="stop"),
+            "[DONE]",
+        ]
+    )
+    want = f"张伟 {TRICKY}😀"
     for cuts in ([i] for i in range(len(data))):
-        assert collect(parse_sse(run_stream(MAPPING, data, cuts)))["content"] == f"张伟 {TRICKY}😀"
-    assert collect(parse_sse(run_stream(MAPPING, data)))["content"] == f"张伟 {TRICKY}😀"
+        assert collect(parse_sse(run_stream(MAPPING, data, cuts)))["content"] == want
+    assert collect(parse_sse(run_stream(MAPPING, data)))["content"] == want
 
 
 def test_reasoning_tail_is_flushed_when_content_starts() -> None:
-    data = sse([chunk({"reasoning_content": "the user is PERSON_1"}),
-                chunk({"reasoning_content": None, "content": "Hello <PERSON_1>"}),
-                chunk({"content": " bye"}, finish="stop"), "[DONE]"])
+    data = sse(
+        [
+            chunk({"reasoning_content": "the user is PERSON_1"}),
+            chunk({"reasoning_content": None, "content": "Hello <PERSON_1>"}),
+            chunk({"content": " bye"}, finish="stop"),
+            "[DONE]",
+        ]
+    )
     events = parse_sse(run_stream(MAPPING, data))
     second = events[1]["choices"][0]["delta"]
     assert second == {"reasoning_content": TRICKY, "content": f"Hello {TRICKY}"}
@@ -411,9 +477,17 @@ def test_reasoning_tail_is_flushed_when_content_starts() -> None:
 
 
 def test_choices_are_restored_independently() -> None:
-    data = sse([chunk({"content": "A <PERS"}, index=0), chunk({"content": "B <PHONE_"}, index=1),
-                chunk({"content": "ON_12>"}, index=0), chunk({"content": "NUMBER_1>"}, index=1),
-                chunk({}, index=0, finish="stop"), chunk({}, index=1, finish="stop"), "[DONE]"])
+    data = sse(
+        [
+            chunk({"content": "A <PERS"}, index=0),
+            chunk({"content": "B <PHONE_"}, index=1),
+            chunk({"content": "ON_12>"}, index=0),
+            chunk({"content": "NUMBER_1>"}, index=1),
+            chunk({}, index=0, finish="stop"),
+            chunk({}, index=1, finish="stop"),
+            "[DONE]",
+        ]
+    )
     events = parse_sse(run_stream(MAPPING, data))
     assert collect(events, 0)["content"] == "A Twelve"
     assert collect(events, 1)["content"] == "B +1 555 0100"
@@ -422,14 +496,32 @@ def test_choices_are_restored_independently() -> None:
 def test_tool_call_arguments_with_index() -> None:
     a0 = json.dumps({"to": "<EMAIL_ADDRESS_2>", "name": "<PERSON_1>"})
     a1 = json.dumps({"who": "PERSON_12"})
-    tc = [{"index": 0, "id": "c0", "type": "function", "function": {"name": "mail", "arguments": ""}}]
+    tc = [
+        {"index": 0, "id": "c0", "type": "function", "function": {"name": "mail", "arguments": ""}}
+    ]
     events = [chunk({"tool_calls": tc})]
-    events += [chunk({"tool_calls": [{"index": 0, "function": {"arguments": a0[i : i + 4]}}]})
-               for i in range(0, len(a0), 4)]
-    events.append(chunk({"tool_calls": [
-        {"index": 1, "id": "c1", "type": "function", "function": {"name": "x", "arguments": ""}}]}))
-    events += [chunk({"tool_calls": [{"index": 1, "function": {"arguments": a1[i : i + 5]}}]})
-               for i in range(0, len(a1), 5)]
+    events += [
+        chunk({"tool_calls": [{"index": 0, "function": {"arguments": a0[i : i + 4]}}]})
+        for i in range(0, len(a0), 4)
+    ]
+    events.append(
+        chunk(
+            {
+                "tool_calls": [
+                    {
+                        "index": 1,
+                        "id": "c1",
+                        "type": "function",
+                        "function": {"name": "x", "arguments": ""},
+                    }
+                ]
+            }
+        )
+    )
+    events += [
+        chunk({"tool_calls": [{"index": 1, "function": {"arguments": a1[i : i + 5]}}]})
+        for i in range(0, len(a1), 5)
+    ]
     events += [chunk({}, finish="tool_calls"), "[DONE]"]
     out = parse_sse(run_stream(MAPPING, sse(events)))
     tools = collect(out)["tools"]
@@ -442,11 +534,29 @@ def test_tool_call_deltas_without_index() -> None:
     # Kimi may leave out `index`: ids start calls, id-less deltas continue the last one.
     events = [
         chunk({"content": "Mailing <PERS"}),
-        chunk({"tool_calls": [{"id": "c0", "type": "function",
-                               "function": {"name": "mail", "arguments": '{"to": "<EMAIL_'}}]}),
+        chunk(
+            {
+                "tool_calls": [
+                    {
+                        "id": "c0",
+                        "type": "function",
+                        "function": {"name": "mail", "arguments": '{"to": "<EMAIL_'},
+                    }
+                ]
+            }
+        ),
         chunk({"tool_calls": [{"function": {"arguments": 'ADDRESS_2>"}'}}]}),
-        chunk({"tool_calls": [{"id": "c1", "type": "function",
-                               "function": {"name": "sms", "arguments": '{"to": "PHONE_NUMBER'}}]}),
+        chunk(
+            {
+                "tool_calls": [
+                    {
+                        "id": "c1",
+                        "type": "function",
+                        "function": {"name": "sms", "arguments": '{"to": "PHONE_NUMBER'},
+                    }
+                ]
+            }
+        ),
         chunk({"tool_calls": [{"function": {"arguments": '_1"}'}}]}),
         chunk({}, finish="tool_calls"),
         "[DONE]",
@@ -461,13 +571,19 @@ def test_tool_call_deltas_without_index() -> None:
             last = tc.get("id", last)
             args[last] = args.get(last, "") + tc["function"]["arguments"]
     assert {k: json.loads(v) for k, v in args.items()} == {
-        "c0": {"to": "zoe@example.com"}, "c1": {"to": "+1 555 0100"}}
+        "c0": {"to": "zoe@example.com"},
+        "c1": {"to": "+1 555 0100"},
+    }
 
 
 def test_tool_tail_is_flushed_into_finish_event_entry() -> None:
-    events = [chunk({"tool_calls": [{"index": 0, "id": "c", "function": {"arguments": '["<PERS'}}]}),
-              chunk({"tool_calls": [{"index": 0, "function": {"arguments": "ON_1"}}]},
-                    finish="tool_calls"), "[DONE]"]
+    events = [
+        chunk({"tool_calls": [{"index": 0, "id": "c", "function": {"arguments": '["<PERS'}}]}),
+        chunk(
+            {"tool_calls": [{"index": 0, "function": {"arguments": "ON_1"}}]}, finish="tool_calls"
+        ),
+        "[DONE]",
+    ]
     out = parse_sse(run_stream(MAPPING, sse(events)))
     assert collect(out)["tools"][0] == '["' + json.dumps(TRICKY, ensure_ascii=False)[1:-1]
     fin = out[1]["choices"][0]["delta"]["tool_calls"]
@@ -475,11 +591,15 @@ def test_tool_tail_is_flushed_into_finish_event_entry() -> None:
 
 
 def test_legacy_function_call_delta() -> None:
-    events = [chunk({"function_call": {"name": "f", "arguments": '{"a": "<PERS'}}),
-              chunk({"function_call": {"arguments": 'ON_12>"}'}}), chunk({}, finish="stop")]
+    events = [
+        chunk({"function_call": {"name": "f", "arguments": '{"a": "<PERS'}}),
+        chunk({"function_call": {"arguments": 'ON_12>"}'}}),
+        chunk({}, finish="stop"),
+    ]
     out = parse_sse(run_stream(MAPPING, sse(events)))
-    args = "".join(e["choices"][0]["delta"].get("function_call", {}).get("arguments", "")
-                   for e in out)
+    args = "".join(
+        e["choices"][0]["delta"].get("function_call", {}).get("arguments", "") for e in out
+    )
     assert json.loads(args) == {"a": "Twelve"}
 
 
@@ -500,23 +620,37 @@ def test_lone_surrogate_value_is_written_escaped() -> None:
 
 def test_dashscope_native_incremental_and_cumulative() -> None:
     def native(text: str, finish: str = "null") -> dict[str, Any]:
-        return {"output": {"choices": [{"message": {"role": "assistant", "content": text},
-                                        "finish_reason": finish}]}, "request_id": "r1"}
+        return {
+            "output": {
+                "choices": [
+                    {"message": {"role": "assistant", "content": text}, "finish_reason": finish}
+                ]
+            },
+            "request_id": "r1",
+        }
 
     deltas = ["Hi <PERS", "ON_1>", " and PERSON_1", "2"]
-    data = b"".join(f"id:{i}\nevent:result\ndata:{json.dumps(native(d))}\n\n".encode()
-                    for i, d in enumerate(deltas))
+    data = b"".join(
+        f"id:{i}\nevent:result\ndata:{json.dumps(native(d))}\n\n".encode()
+        for i, d in enumerate(deltas)
+    )
     out = run_stream(MAPPING, data)
     assert b"\nevent:result\ndata:{" in out
     got = [e["output"]["choices"][0]["message"]["content"] for e in parse_sse(out)]
     assert "".join(got) == f"Hi {TRICKY} and Twelve"
     assert len(got) == 5  # the last tail came as an extra event at close
 
-    snaps = ["Hi <PERS", "Hi <PERSON_1>", "Hi <PERSON_1> and PERSON_1", "Hi <PERSON_1> and PERSON_1"]
+    snaps = [
+        "Hi <PERS",
+        "Hi <PERSON_1>",
+        "Hi <PERSON_1> and PERSON_1",
+        "Hi <PERSON_1> and PERSON_1",
+    ]
     data = sse([native(s, "stop" if i == 3 else "null") for i, s in enumerate(snaps)])
     r = ChatStreamRestorer(MAPPING, dashscope_cumulative=True)
-    got = [e["output"]["choices"][0]["message"]["content"]
-           for e in parse_sse(r.feed(data) + r.close())]
+    got = [
+        e["output"]["choices"][0]["message"]["content"] for e in parse_sse(r.feed(data) + r.close())
+    ]
     assert got == ["Hi ", f"Hi {TRICKY}", f"Hi {TRICKY} and ", f"Hi {TRICKY} and {TRICKY}"]
 
 
@@ -525,3 +659,37 @@ def test_instances_share_no_state() -> None:
     assert a.feed(sse([chunk({"content": "x <PERS"})])) != b""
     out = b.feed(sse([chunk({"content": "ON_1>"})])) + b.close()
     assert collect(parse_sse(out))["content"] == "ON_1>"
+
+
+def test_long_line_in_many_small_reads() -> None:
+    text = "x" * 5000 + " <PERSON_12>"
+    data = sse([chunk({"content": text}), "[DONE]"])
+    r = ChatStreamRestorer(MAPPING)
+    out = b"".join(r.feed(data[i : i + 7]) for i in range(0, len(data), 7)) + r.close()
+    assert collect(parse_sse(out))["content"] == "x" * 5000 + " Twelve"
+
+
+def test_restore_settled_leaves_out_a_possible_start() -> None:
+    r = Restorer(MAPPING)
+    assert r.restore_settled("Hi <PERSON_1> and <PERS") == f"Hi {TRICKY} and "
+    assert r.restore_settled("Hi PERSON_1") == "Hi "
+    assert r.restore_settled("Hi PERSON_1.") == f"Hi {TRICKY}."
+
+
+@pytest.mark.parametrize(
+    ("chunks", "held"),
+    [
+        (['{"a": "\\u4e'], ""),  # an escape, not the start of a bracket
+        (['{"a": "\\u00'], "\\u00"),  # may become \u003c
+        (['{"a": "\\u003'], "\\u003"),
+        (['{"a": "\\'], "\\"),
+        (['{"a": "\\nPERS'], "PERS"),
+        (['{"a": "\\\\'], "\\\\"),  # may become the escaped markdown bracket
+        (['{"a": "nPERS'], ""),
+    ],
+)
+def test_json_stream_holds_back_only_a_possible_placeholder(chunks: list[str], held: str) -> None:
+    s = TextStreamRestorer(MAPPING, json_string=True)
+    for c in chunks:
+        s.feed(c)
+    assert s.pending == held

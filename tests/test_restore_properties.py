@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any, TypeVar
@@ -23,13 +24,26 @@ mappings = st.dictionaries(st.sampled_from(POOL), values, min_size=1, max_size=l
 
 def variants(ph: str) -> list[str]:
     name = ph[1:-1]
-    return [ph, ph.lower(), f"< {name} >", f"<{name} >", f"＜{name}＞", f"\\<{name}\\>", name,
-            f"<{name}", f"{name}>", f"MY_{name}", f"{name}2", f"{name}X"]
+    return [
+        ph,
+        ph.lower(),
+        f"< {name} >",
+        f"<{name} >",
+        f"＜{name}＞",
+        f"\\<{name}\\>",
+        name,
+        f"<{name}",
+        f"{name}>",
+        f"MY_{name}",
+        f"{name}2",
+        f"{name}X",
+    ]
 
 
 segment = st.one_of(
-    st.sampled_from(POOL + ["<PERSON_9>", "<EMAIL_ADDRESS_3>"]).flatmap(
-        lambda ph: st.sampled_from(variants(ph))),
+    st.sampled_from([*POOL, "<PERSON_9>", "<EMAIL_ADDRESS_3>"]).flatmap(
+        lambda ph: st.sampled_from(variants(ph))
+    ),
     st.text(alphabet=[*ALPHABET, "P", "E", "_", "1", "2", "＜", "＞", "."], max_size=6),
 )
 answers = st.lists(segment, max_size=12).map("".join)
@@ -37,7 +51,7 @@ answers = st.lists(segment, max_size=12).map("".join)
 
 def cut(text: T, points: list[int]) -> list[T]:
     bounds = sorted({0, len(text), *(p % (len(text) + 1) for p in points)})
-    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 cuts = st.lists(st.integers(min_value=0, max_value=10_000), max_size=20)
@@ -135,25 +149,49 @@ def completions(draw: st.DrawFn) -> tuple[list[dict[str, Any] | str], dict[int, 
         content = draw(answers)
         tools = draw(st.lists(arg_objects, max_size=2))
         events = [chunk({"role": "assistant", "content": ""}, index=idx)]
-        events += [chunk({"reasoning_content": d, "content": None}, index=idx)
-                   for d in deltas(reasoning, draw(cuts))] if reasoning else []
+        events += (
+            [
+                chunk({"reasoning_content": d, "content": None}, index=idx)
+                for d in deltas(reasoning, draw(cuts))
+            ]
+            if reasoning
+            else []
+        )
         events += [chunk({"content": d}, index=idx) for d in deltas(content, draw(cuts))]
         args = []
         for k, obj in enumerate(tools):
             a = json.dumps(obj, ensure_ascii=draw(st.booleans()))
             args.append(a)
-            events.append(chunk({"tool_calls": [{"index": k, "id": f"call_{k}", "type": "function",
-                                                 "function": {"name": "f", "arguments": ""}}]},
-                                index=idx))
-            events += [chunk({"tool_calls": [{"index": k, "function": {"arguments": d}}]},
-                             index=idx) for d in deltas(a, draw(cuts))]
+            events.append(
+                chunk(
+                    {
+                        "tool_calls": [
+                            {
+                                "index": k,
+                                "id": f"call_{k}",
+                                "type": "function",
+                                "function": {"name": "f", "arguments": ""},
+                            }
+                        ]
+                    },
+                    index=idx,
+                )
+            )
+            events += [
+                chunk({"tool_calls": [{"index": k, "function": {"arguments": d}}]}, index=idx)
+                for d in deltas(a, draw(cuts))
+            ]
         finish = chunk({}, index=idx, finish="stop", usage={"total_tokens": 1})
         if draw(st.booleans()):
-            per_choice.append(events + [finish])
+            per_choice.append([*events, finish])
         else:
             per_choice.append(events)  # the stream ends without a finish_reason for it
-        truth[idx] = {"reasoning_content": reasoning, "content": content, "tools": tools,
-                      "args": args}
+        truth[idx] = {
+            "reasoning_content": reasoning,
+            "content": content,
+            "tools": tools,
+            "args": args,
+        }
     # Interleave the choices' events, keeping each choice's own order.
     merged: list[dict[str, Any] | str] = []
     while any(per_choice):
@@ -193,8 +231,9 @@ def test_sse_stream_restores_every_field_exactly(
     parsed = parse_sse(out)
     # Every event is still well formed, and nothing but the restored text changed.
     assert all(isinstance(e, dict) or e == "[DONE]" for e in parsed)
-    assert all(e["id"] == "chatcmpl-1" and e["model"] == "qwen-plus"
-               for e in parsed if isinstance(e, dict))
+    assert all(
+        e["id"] == "chatcmpl-1" and e["model"] == "qwen-plus" for e in parsed if isinstance(e, dict)
+    )
     assert (b"[DONE]" in out) == ("[DONE]" in events)
     if "[DONE]" in events:
         assert parsed[-1] == "[DONE]"

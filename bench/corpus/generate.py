@@ -299,8 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     n_neg = sum(len(s["negatives"]) for s in samples)
     size = args.out.stat().st_size
     print(
-        f"{args.out}: {len(samples)} samples, {n_ent} entities, {n_neg} hard negatives, "
-        f"{size / 1e6:.2f} MB"
+        f"{args.out}: {len(samples)} samples, {n_ent} entities, {n_neg} hard negatives, {size / 1e6:.2f} MB"
     )
     return 0
 

@@ -423,8 +423,7 @@ DOCUMENTS: dict[str, list[list[str]]] = {
         ],
         [
             "客服工单{neg:ticket}",
-            "客户{PERSON}（{EMAIL_ADDRESS}）反映银行卡{CREDIT_CARD}"
-            "在订单{neg:order_number}被重复扣款。",
+            "客户{PERSON}（{EMAIL_ADDRESS}）反映银行卡{CREDIT_CARD}在订单{neg:order_number}被重复扣款。",
             "账户余额：{ACCOUNT_BALANCE}。",
             "日志：请求{neg:uuid}在版本{neg:version}返回{neg:http_status}。",
         ],

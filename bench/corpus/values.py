@@ -110,7 +110,7 @@ def zh_person(fake: Faker, rng: random.Random) -> Value:
         return Value(rng.choice(_ZH_DOT_NAMES))
     if r < 0.55:
         # a two-character given name, so the given name alone identifies
-        return Value(fake.last_name() + fake.first_name() + fake.first_name()[0])
+        return Value(fake.last_name() + fake.first_name()[0] + fake.first_name()[-1])
     return Value(fake.name())
 
 
@@ -407,9 +407,7 @@ def us_ssn(fake: Faker, rng: random.Random) -> Value:
 
 def us_itin(fake: Faker, rng: random.Random) -> Value:
     while True:
-        num = (
-            f"9{_digits(rng, 2)}{rng.choice([50, 55, 60, 65, 70, 75, 80, 85, 88, 90, 92, 94, 99])}"
-        )
+        num = f"9{_digits(rng, 2)}{rng.choice([50, 55, 60, 65, 70, 75, 80, 85, 88, 90, 92, 94, 99])}"
         num += _digits(rng, 4)
         if itin.is_valid(num):
             sep = rng.choice(["-", "-", " "])
@@ -442,9 +440,7 @@ def de_tax_id(fake: Faker, rng: random.Random) -> Value:
 def cn_resident_id(fake: Faker, rng: random.Random) -> Value:
     want_x = rng.random() < 0.3  # a check digit of X, half of them written lower-case
     while True:
-        region = rng.choice(
-            ["110105", "310104", "440305", "330106", "510107", "320106", "420111", "610113"]
-        )
+        region = rng.choice(["110105", "310104", "440305", "330106", "510107", "320106", "420111", "610113"])
         birth = f"{rng.randint(1950, 2004)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
         body = region + birth + _digits(rng, 3)
         num = body + ric.calc_check_digit(body + "0")  # takes the number with a check digit
@@ -1045,15 +1041,11 @@ def _b64url(data: bytes) -> str:
 
 def jwt(fake: Faker, rng: random.Random) -> Value:
     header = _b64url(
-        json.dumps(
-            {"alg": rng.choice(["HS256", "RS256"]), "typ": "JWT"}, separators=(",", ":")
-        ).encode()
+        json.dumps({"alg": rng.choice(["HS256", "RS256"]), "typ": "JWT"}, separators=(",", ":")).encode()
     )
-    payload = {
-        "sub": str(rng.randint(10_000, 9_999_999)),
-        "iat": rng.randint(1_700_000_000, 1_750_000_000),
-    }
-    payload["exp"] = int(payload["iat"]) + 3600
+    sub = str(rng.randint(10_000, 9_999_999))
+    iat = rng.randint(1_700_000_000, 1_750_000_000)
+    payload = {"sub": sub, "iat": iat, "exp": iat + 3600}
     body = _b64url(json.dumps(payload, separators=(",", ":")).encode())
     return Value(f"{header}.{body}.{_b64url(rng.randbytes(32))}")
 
@@ -1080,11 +1072,7 @@ _WORDS = [
 def password(fake: Faker, rng: random.Random) -> Value:
     r = rng.random()
     if r < 0.5:
-        w = (
-            rng.choice(_WORDS)
-            + str(rng.randint(10, 2025))
-            + rng.choice(["!", "-xyz", "#", "$", "?"])
-        )
+        w = rng.choice(_WORDS) + str(rng.randint(10, 2025)) + rng.choice(["!", "-xyz", "#", "$", "?"])
     elif r < 0.8:
         w = _rand(rng, _ALNUM, rng.randint(10, 16))
     else:
@@ -1095,9 +1083,7 @@ def password(fake: Faker, rng: random.Random) -> Value:
 def connection_string(fake: Faker, rng: random.Random) -> Value:
     user = rng.choice(["app_user", "admin", "root", "svc_orders", "reporting", "etl"])
     pw = _rand(rng, _ALNUM, rng.randint(10, 18))
-    host = rng.choice(
-        ["db.internal", "10.0.3.17", "prod-db-1.cluster.local", "localhost", "pg.example.com"]
-    )
+    host = rng.choice(["db.internal", "10.0.3.17", "prod-db-1.cluster.local", "localhost", "pg.example.com"])
     db = rng.choice(["orders", "billing", "crm", "analytics", "app"])
     kind = rng.randrange(4)
     if kind == 0:
@@ -1180,9 +1166,7 @@ def neg_timestamp(rng: random.Random) -> str:
 
 def neg_price(rng: random.Random) -> str:
     a = rng.randint(1, 4999) + rng.choice([0.0, 0.99, 0.9, 0.5])
-    return rng.choice(
-        [f"¥{a:,.2f}", f"${a:,.2f}", _de_amount(a, True) + " €", "€" + _de_amount(a, True)]
-    )
+    return rng.choice([f"¥{a:,.2f}", f"${a:,.2f}", _de_amount(a, True) + " €", "€" + _de_amount(a, True)])
 
 
 def neg_product(rng: random.Random) -> str:

@@ -31,7 +31,9 @@ _SURNAME = "(?:" + "|".join(_COMPOUND) + "|[" + "".join(_SINGLE) + "])"
 _HAN = f"[{CJK_CHARS}]"
 _LABEL = (
     r"(?:姓名|名字|我叫|我是|他叫|她叫|名叫|叫做|患者|病人|客户|联系人|收件人|收货人|负责人|申请人|"
-    r"持卡人|户主|员工|同事|朋友|老板|经理|医生|主任|老师|同学)(?:是|为|叫)?\s?[:：]?\s?"
+    r"持卡人|户主|员工|同事|朋友|老板|经理|医生|主任|老师|同学|"
+    # verbs whose object is usually a person: "发给欧阳娜娜", "告诉王伟"
+    r"发给|交给|转给|寄给|递给|告诉|通知|联系|抄送|拜访|问候|感谢|邀请|提醒|见到)(?:是|为|叫)?\s?[:：]?\s?"
 )
 _TITLE = r"(?:先生|女士|小姐|太太|老师|医生|大夫|教授|经理|总监|主任|同学|护士|律师|阿姨|师傅|老板)"
 # Characters that end a given name early: particles, verbs and time words that follow names.
