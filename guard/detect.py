@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import importlib.metadata
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.nlp_engine import NerModelConfiguration
 
 from guard.entities import ENTITY_CATEGORIES, Category
 from guard.errors import ConfigError
 from guard.language import detect_language
+from guard.nlp import FastContextEnhancer, FastNlpEngine
 from guard.recognizers import (
     CONTEXT_MISSING_CAP,
     CONTEXT_REQUIRED,
@@ -26,7 +28,7 @@ from guard.recognizers import (
 )
 from guard.recognizers.base import GuardRecognizer, context_regex, has_context
 from guard.recognizers.ner_noise import keep_ner_finding
-from guard.recognizers.text import normalise
+from guard.recognizers.text import Normalised, normalise
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ class Detector:
                 "Install the package that provides it into this environment (the default comes "
                 "from requirements.lock), or set detector.spacy_model to an installed one."
             )
-        nlp_engine = SpacyNlpEngine(
+        nlp_engine = FastNlpEngine(
             models=[{"lang_code": "en", "model_name": spacy_model}],
             ner_model_configuration=NerModelConfiguration(
                 model_to_presidio_entity_mapping=_NER_MAPPING,
@@ -101,8 +103,18 @@ class Detector:
                 f"recognizers report entity types with no category: {', '.join(unknown)}"
             )
         self.engine = AnalyzerEngine(
-            registry=registry, nlp_engine=nlp_engine, supported_languages=self.LANGUAGES
+            registry=registry,
+            nlp_engine=nlp_engine,
+            supported_languages=self.LANGUAGES,
+            context_aware_enhancer=FastContextEnhancer(),
         )
+        self._nlp_engine = nlp_engine
+        self._nlp = nlp_engine.nlp["en"]
+        # spaCy adds every new token string to its vocabulary for good, so a long-running
+        # proxy would grow without bound; each analysis runs in a memory zone that frees them.
+        # Zones must not overlap, so analyses in one process take turns (they hold the GIL
+        # anyway); the proxy runs them in a process pool for parallelism.
+        self._lock = threading.Lock()
         self.spacy_model = spacy_model
         # Presidio's enhancer looks for context in spaCy lemmas of English tokens, which misses
         # "Steuer-ID" (three tokens) and "routing" (lemma "route"); the same words are also
@@ -137,13 +149,30 @@ class Detector:
         Recognizers see the NFKC form (full-width digits become ASCII, compatibility characters
         their plain form); spans are mapped back, so they cover what the user wrote.
         """
-        if not text.strip():
-            return []
-        norm = normalise(text)
-        # The decision process carries the context word Presidio's enhancer found, if any.
-        results: list[RecognizerResult] = self.engine.analyze(
-            text=norm.text, language="en", return_decision_process=True
-        )
+        return self.analyze_batch([(text, language)])[0]
+
+    def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[list[Finding]]:
+        """`analyze` for several (text, language) pairs, with one batched NLP pass."""
+        out: list[list[Finding]] = [[] for _ in items]
+        todo = [(i, normalise(text)) for i, (text, _) in enumerate(items) if text.strip()]
+        if not todo:
+            return out
+        with self._lock, self._nlp.memory_zone():
+            artifacts = self._nlp_engine.process_texts([n.text for _, n in todo], "en")
+            for (i, norm), nlp_artifacts in zip(todo, artifacts, strict=True):
+                # The decision process carries the context word Presidio's enhancer found.
+                results: list[RecognizerResult] = self.engine.analyze(
+                    text=norm.text,
+                    language="en",
+                    return_decision_process=True,
+                    nlp_artifacts=nlp_artifacts,
+                )
+                out[i] = self._findings(norm, results, items[i][1])
+        return out
+
+    def _findings(
+        self, norm: Normalised, results: list[RecognizerResult], language: str
+    ) -> list[Finding]:
         findings: list[Finding] = []
         for r in results:
             recognizer = (r.recognition_metadata or {}).get("recognizer_name", "")

@@ -1,0 +1,149 @@
+"""The NLP pass for Presidio, cut to what the detector uses: named entities and word context.
+
+Presidio's stock spaCy engine runs the whole pipeline (tagger, parser, lemmatizer) for two
+things: entities for its SpacyRecognizer, and lemmas for its context enhancer. In the small
+English model the NER component has a tok2vec of its own, so the other components are pure
+cost (about two thirds of the pass); lemmas are replaced by the lower-cased token text, which
+the enhancer matches by substring anyway ("cards" still contains "card").
+
+Two more costs of the stock path grow faster than the text:
+- a transition-based NER advances one state per document, so one long document is a long run
+  of tiny matrix products; cut into paragraphs and batched with `nlp.pipe`, the same text is
+  processed several states at a time (segments are glued back into one `Doc`, offsets intact);
+- Presidio's context enhancer looks up each finding's token by a linear scan that builds a
+  spaCy Token per step, and its keyword test is a list search: quadratic in the document.
+  `FastContextEnhancer` does the same lookups with bisection and a set.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+from spacy.tokens import Doc
+
+# Segment length for the NER pass. Long enough that seams are rare, short enough to batch.
+SEGMENT = 2_000
+_BATCH = 64
+# Where a long text may be cut: after a newline, else after a sentence end, else nowhere.
+_CUTS = (re.compile(r"\n"), re.compile(r"[.!?\u3002]\s"))
+
+
+def segments(text: str, size: int = SEGMENT) -> list[tuple[int, int]]:
+    """Spans that tile `text`, each at most about `size` long where a newline or sentence end
+    allows a cut (a text with neither stays whole)."""
+    n = len(text)
+    out: list[tuple[int, int]] = []
+    start = 0
+    while n - start > size:
+        cut = -1
+        for pattern in _CUTS:
+            # The last cut point in the window, but not in its first half.
+            for m in pattern.finditer(text, start + size // 2, start + size):
+                cut = m.end()
+            if cut > 0:
+                break
+        if cut <= start:
+            nxt = _CUTS[0].search(text, start + size) or _CUTS[1].search(text, start + size)
+            if nxt is None:
+                break
+            cut = nxt.end()
+        out.append((start, cut))
+        start = cut
+    if start < n or not out:
+        out.append((start, n))
+    return out
+
+
+class FastNlpEngine(SpacyNlpEngine):
+    """spaCy with only the NER component (and what it listens to), lemmas from token text."""
+
+    def load(self) -> None:
+        super().load()
+        for nlp in self.nlp.values():
+            keep = {"ner"}
+            for name, pipe in nlp.pipeline:
+                # A tok2vec that NER listens to must stay (not so in the small English model).
+                if "ner" in getattr(pipe, "listening_components", []):
+                    keep.add(name)
+            for name in list(nlp.pipe_names):
+                if name not in keep:
+                    nlp.disable_pipe(name)
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        return next(iter(self.process_texts([text], language)))
+
+    def process_texts(self, texts: Sequence[str], language: str) -> Iterator[NlpArtifacts]:
+        """One batched NER pass over several texts (slots, pieces), cut into segments.
+
+        Must run inside `nlp.memory_zone()` if the process is long-lived (see Detector).
+        """
+        nlp = self.nlp[language]
+        spans = [segments(t) for t in texts]
+        flat = (t[a:b] for t, cuts in zip(texts, spans, strict=True) for a, b in cuts)
+        docs = nlp.pipe(flat, batch_size=_BATCH)
+        for cuts in spans:
+            parts = [next(docs) for _ in cuts]
+            doc = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+            yield self._doc_to_nlp_artifact(doc, language)
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        entities = self._get_entities(doc)
+        scores = self._get_scores_for_entities(doc)
+        entities, scores = self._get_updated_entities(entities, scores)
+        return IndexedArtifacts(
+            doc,
+            entities=entities,
+            tokens_indices=[t.idx for t in doc],
+            lemmas=[t.lower_ for t in doc],
+            nlp_engine=self,
+            language=language,
+            scores=scores,
+        )
+
+
+class IndexedArtifacts(NlpArtifacts):
+    """NlpArtifacts with the token ends and the keyword set, for lookups without scans."""
+
+    def __init__(self, doc: Doc, **kwargs: Any) -> None:
+        super().__init__(tokens=doc, **kwargs)
+        self.token_ends = [t.idx + len(t) for t in doc]
+        self.keyword_set = frozenset(self.keywords)
+
+
+class FastContextEnhancer(LemmaContextAwareEnhancer):
+    """Presidio's lemma context enhancer, same results, O(log n) per finding."""
+
+    def _extract_surrounding_words(
+        self, nlp_artifacts: NlpArtifacts, word: str, start: int
+    ) -> list[str]:
+        if not isinstance(nlp_artifacts, IndexedArtifacts):
+            return list(super()._extract_surrounding_words(nlp_artifacts, word, start))
+        if not nlp_artifacts.tokens:
+            return [""]
+        ends = nlp_artifacts.token_ends
+        # The first token that ends after `start`: where Presidio's linear scan stops.
+        index = bisect.bisect_right(ends, start)
+        if index >= len(ends):
+            raise ValueError("a finding lies outside the tokens of its text")
+        lemmas, keywords = nlp_artifacts.lemmas, nlp_artifacts.keyword_set
+        words = _n_words(index, self.context_prefix_count, lemmas, keywords, -1)
+        words += _n_words(index, self.context_suffix_count, lemmas, keywords, 1)
+        return list(set(words))
+
+
+def _n_words(index: int, n: int, lemmas: list[str], keywords: frozenset[str], step: int) -> list[str]:
+    words: list[str] = []
+    remaining = n + 1  # the finding's own token counts, as in Presidio
+    i = index
+    while 0 <= i < len(lemmas) and remaining > 0:
+        low = lemmas[i].lower()
+        if low in keywords:
+            words.append(low)
+            remaining -= 1
+        i += step
+    return words
