@@ -191,6 +191,9 @@ class _Compiled:
     mode: _Mode
     by_name: dict[str, str]  # "PERSON_1" -> replacement, already escaped for the mode
     maxlen: int
+    # Every match and every tail begins with one of these: a bracket, a backslash, or the first
+    # letter of a name (a bare name is in capitals).
+    starts: tuple[str, ...]
 
     def replacement(self, m: re.Match[str]) -> str | None:
         group = m.lastgroup or ""
@@ -213,6 +216,9 @@ class _Compiled:
         placeholder of this request."""
         best = len(s)
         start = max(pos, best - self.maxlen)
+        window = s[start:]
+        if not any(c in window for c in self.starts):
+            return best
         for tail, icase in self.mode.tails:
             at = start
             while at < best:
@@ -285,7 +291,8 @@ class Restorer:
             m.group(1): esc(v) for k, v in self._mapping.items() if (m := _CANONICAL.fullmatch(k))
         }
         mode = _MODES[json_string]
-        return _Compiled(mode, by_name, mode.overhead + max(map(len, by_name)))
+        starts = ("<", "＜", "\\", *sorted({n[0] for n in by_name}))
+        return _Compiled(mode, by_name, mode.overhead + max(map(len, by_name)), starts)
 
     def restore_text(self, text: str, *, json_string: bool = False) -> str:
         """Restore a whole text. With `json_string`, `text` is JSON source (tool-call arguments)
@@ -329,6 +336,10 @@ class TextStreamRestorer:
             return chunk
         if not chunk:
             return ""
+        if not self._held and not any(c in chunk for c in self._c.starts):
+            # Most chunks: no placeholder can start in them, only the context moves on.
+            self._ctx = (self._ctx + chunk)[-_CONTEXT:]
+            return chunk
         return self._run(self._held + chunk, final=False)
 
     def flush(self) -> str:
@@ -472,18 +483,6 @@ class ChatStreamRestorer:
         self._meta: dict[str, Any] = {}  # id, model, ... of the last event, for synthetic events
         self._native = False
         self._eol = b"\n"
-        # Bytes without which an event holds nothing to restore: brackets, backslashes (escaped
-        # brackets, and JSON escapes before a bare name), the first letter of each bare name, and
-        # tool calls, whose state is tracked even when they hold no placeholder.
-        letters = {k[1:2].encode() for k in self._r._mapping}
-        self._triggers = (
-            b"<",
-            "＜".encode(),
-            b"\\",
-            b'"tool_calls"',
-            b'"function_call"',
-            *sorted(letters),
-        )
 
     # -- bytes and events ------------------------------------------------------------------
 
@@ -526,33 +525,32 @@ class ChatStreamRestorer:
         return out + tail
 
     def _event(self, lines: list[bytes]) -> bytes:
-        raw = b"".join(lines)
-        data_at = [i for i, ln in enumerate(lines) if ln.startswith(b"data:")]
+        data_at = [i for i, ln in enumerate(lines) if ln[:5] == b"data:"]
         if not data_at:
-            return raw
-        try:
-            texts = [lines[i].decode("utf-8") for i in data_at]
-        except UnicodeDecodeError:
-            return raw
+            return b"".join(lines)
         first = lines[data_at[0]]
+        try:
+            if len(data_at) == 1:  # as every vendor writes it
+                payload = _field_value(first.decode("utf-8"))
+            else:
+                payload = "\n".join(_field_value(lines[i].decode("utf-8")) for i in data_at)
+        except UnicodeDecodeError:
+            return b"".join(lines)
         self._eol = b"\r\n" if first.endswith(b"\r\n") else b"\n"
-        payload = "\n".join(_field_value(t) for t in texts)
         if payload.strip() == "[DONE]":
-            return self._flush_all() + raw
-        if not any(t in raw for t in self._triggers) and not self._holding():
-            # Most events: nothing to parse, nothing to write.
-            return raw
+            return self._flush_all() + b"".join(lines)
         try:
             doc = json.loads(payload)
         except ValueError:
-            return raw
+            return b"".join(lines)
         if not isinstance(doc, dict) or not self._restore_event(doc):
-            return raw
+            return b"".join(lines)
         prefix = b"data: " if first.startswith(b"data: ") else b"data:"
-        ending = first[len(first.rstrip(b"\r\n")) :]
-        new = prefix + _dumps(doc) + ending
-        kept = [ln for i, ln in enumerate(lines) if i not in data_at[1:]]
-        kept[data_at[0]] = new
+        ending = b"\r\n" if first.endswith(b"\r\n") else b"\n" if first.endswith(b"\n") else b""
+        # The JSON goes on the first data line; any further data lines were part of it.
+        drop = set(data_at[1:])
+        kept = [ln for i, ln in enumerate(lines) if i not in drop]
+        kept[data_at[0]] = prefix + _dumps(doc) + ending
         return b"".join(kept)
 
     # -- choices -----------------------------------------------------------------------------
@@ -676,9 +674,6 @@ class ChatStreamRestorer:
             return False
         fn["arguments"] = new
         return True
-
-    def _holding(self) -> bool:
-        return any(self._pending(st) for st in self._choices.values())
 
     @staticmethod
     def _pending(st: _ChoiceState) -> bool:

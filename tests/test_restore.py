@@ -693,3 +693,24 @@ def test_json_stream_holds_back_only_a_possible_placeholder(chunks: list[str], h
     for c in chunks:
         s.feed(c)
     assert s.pending == held
+
+
+def test_context_carries_across_events() -> None:
+    # Whether a bare name stands alone depends on the text before it, in an earlier event.
+    data = sse(
+        [
+            chunk({"content": "MY_"}),
+            chunk({"content": "PERSON_1 and "}),
+            chunk({"content": "x "}),
+            chunk({"content": "PERSON_1"}),
+            "[DONE]",
+        ]
+    )
+    assert collect(parse_sse(run_stream(MAPPING, data)))["content"] == f"MY_PERSON_1 and x {TRICKY}"
+
+
+@pytest.mark.parametrize("before", ["\\n", "\\u4e2d", "\\t", " "])
+def test_json_escape_before_a_bare_name_in_an_earlier_chunk(before: str) -> None:
+    s = TextStreamRestorer(MAPPING, json_string=True)
+    out = s.feed('{"a": "x' + before) + s.feed('PERSON_12"}') + s.flush()
+    assert json.loads(out) == {"a": "x" + json.loads(f'"{before}"') + "Twelve"}
