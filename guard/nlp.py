@@ -64,6 +64,7 @@ class FastNlpEngine(SpacyNlpEngine):
 
     def load(self) -> None:
         super().load()
+        assert self.nlp is not None
         for nlp in self.nlp.values():
             keep = {"ner"}
             for name, pipe in nlp.pipeline:
@@ -82,7 +83,7 @@ class FastNlpEngine(SpacyNlpEngine):
 
         Must run inside `nlp.memory_zone()` if the process is long-lived (see Detector).
         """
-        nlp = self.nlp[language]
+        nlp = self.get_nlp(language)
         spans = [segments(t) for t in texts]
         flat = (t[a:b] for t, cuts in zip(texts, spans, strict=True) for a, b in cuts)
         docs = nlp.pipe(flat, batch_size=_BATCH)
@@ -95,24 +96,35 @@ class FastNlpEngine(SpacyNlpEngine):
         entities = self._get_entities(doc)
         scores = self._get_scores_for_entities(doc)
         entities, scores = self._get_updated_entities(entities, scores)
-        return IndexedArtifacts(
-            doc,
-            entities=entities,
-            tokens_indices=[t.idx for t in doc],
-            lemmas=[t.lower_ for t in doc],
-            nlp_engine=self,
-            language=language,
-            scores=scores,
-        )
+        return IndexedArtifacts(doc, entities, scores, self, language)
 
 
 class IndexedArtifacts(NlpArtifacts):
-    """NlpArtifacts with the token ends and the keyword set, for lookups without scans."""
+    """NlpArtifacts built in one pass over the tokens, with the token ends and the keyword set
+    that FastContextEnhancer looks things up in."""
 
-    def __init__(self, doc: Doc, **kwargs: Any) -> None:
-        super().__init__(tokens=doc, **kwargs)
-        self.token_ends = [t.idx + len(t) for t in doc]
-        self.keyword_set = frozenset(self.keywords)
+    def __init__(
+        self, doc: Doc, entities: Any, scores: list[float], engine: SpacyNlpEngine, language: str
+    ) -> None:
+        indices: list[int] = []
+        ends: list[int] = []
+        lemmas: list[str] = []
+        keywords: list[str] = []
+        for t in doc:
+            low = t.lower_
+            indices.append(t.idx)
+            ends.append(t.idx + len(t))
+            lemmas.append(low)
+            # Presidio's keywords: lemmas that are neither stop words nor punctuation, split
+            # at colons (spaCy's stop and punctuation flags are case-blind, as its lookup is).
+            if not t.is_stop and not t.is_punct and low not in ("-pron-", "be"):
+                keywords.extend(low.split(":"))
+        # No engine here: Presidio's own keyword pass would walk the tokens a second time.
+        super().__init__(entities, doc, indices, lemmas, None, language, scores)
+        self.nlp_engine = engine
+        self.keywords = keywords
+        self.token_ends = ends
+        self.keyword_set = frozenset(keywords)
 
 
 class FastContextEnhancer(LemmaContextAwareEnhancer):

@@ -27,10 +27,12 @@ from aiohttp import web
 from guard import upstream
 from guard.adapters import openai as adapter
 from guard.audit import AuditEvent, AuditFinding, AuditStore, load_or_create_key
+from guard.cache import AnalysisCache
 from guard.config import GuardConfig, VendorConfig
-from guard.detect import Detector
+from guard.detect import Detector, TextAnalyzer
 from guard.inspection import Inspection, inspect_slots
 from guard.policy import Policy, load_policy
+from guard.pool import PooledDetector, default_processes
 from guard.restore import ChatStreamRestorer, Restorer, restore_completion
 from guard.transform import Transformer
 from guard.vendor_errors import error_response, sse_error_event
@@ -55,11 +57,12 @@ class State:
 
     config: GuardConfig
     vendors: dict[str, Vendor]
-    detector: Detector
+    detector: TextAnalyzer  # a Detector, or a pool of worker processes each holding one
     transformer: Transformer
     audit: AuditStore
     pool: Executor  # runs inspection off the event loop
     audit_writer: Executor  # one thread: SQLite writes in order, never on the loop
+    cache: AnalysisCache  # slot analyses by content: history resent each turn is not redone
     session: aiohttp.ClientSession | None = None
 
 
@@ -250,7 +253,13 @@ async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Ins
     loop = asyncio.get_running_loop()
     try:
         return await loop.run_in_executor(
-            state.pool, inspect_slots, slots, ex.vendor.policy, state.detector, state.transformer
+            state.pool,
+            inspect_slots,
+            slots,
+            ex.vendor.policy,
+            state.detector,
+            state.transformer,
+            state.cache,
         )
     except Exception as exc:
         # Fail closed. The exception text may quote the request, so only its type is reported.
@@ -409,8 +418,14 @@ async def not_found(request: web.Request) -> web.Response:
 # Building the app
 
 
-def build_state(config: GuardConfig, detector: Detector | None = None) -> State:
-    """Load policies, the detector and the audit store; ConfigError stops start-up."""
+def build_state(
+    config: GuardConfig, detector: Detector | None = None, servers: int = 1
+) -> State:
+    """Load policies, the detector and the audit store; ConfigError stops start-up.
+
+    A detector given here (tests share one) runs in threads; otherwise detection runs in worker
+    processes per config.detector.pool, `servers` server processes sharing the cores.
+    """
     policies: dict[str, Policy] = {}
     vendors = {}
     for name, vc in config.vendors.items():
@@ -418,15 +433,31 @@ def build_state(config: GuardConfig, detector: Detector | None = None) -> State:
             policies[vc.policy] = load_policy(vc.policy)
         vendors[name] = Vendor(name, vc, policies[vc.policy])
     key = load_or_create_key(config.audit.key_path)
-    detector = detector or Detector(config.detector.spacy_model)
+    dc = config.detector
+    size = dc.pool_size or default_processes(servers)
+    analyzer: TextAnalyzer
+    if detector is not None:
+        analyzer = detector
+    elif dc.pool == "process":
+        pooled = PooledDetector(dc.spacy_model, size)
+        pooled.warm_up()
+        analyzer = pooled
+    else:
+        analyzer = Detector(dc.spacy_model)
     return State(
         config=config,
         vendors=vendors,
-        detector=detector,
+        detector=analyzer,
         transformer=Transformer(key),
         audit=AuditStore(config.audit.path),
-        pool=ThreadPoolExecutor(config.detector.pool_size, thread_name_prefix="guard-inspect"),
+        # Threads that run inspection; with worker processes they mostly wait for the pool,
+        # so there are more of them than workers (cache hits need no worker at all).
+        pool=ThreadPoolExecutor(
+            size * 2 if isinstance(analyzer, PooledDetector) else size,
+            thread_name_prefix="guard-inspect",
+        ),
         audit_writer=ThreadPoolExecutor(1, thread_name_prefix="guard-audit"),
+        cache=AnalysisCache(dc.cache_entries, int(dc.cache_megabytes * 1024 * 1024)),
     )
 
 
@@ -441,6 +472,8 @@ def create_app(state: State) -> web.Application:
         yield
         await state.session.close()
         state.pool.shutdown(wait=False, cancel_futures=True)
+        if isinstance(state.detector, PooledDetector):
+            state.detector.close()
         state.audit_writer.shutdown(wait=True)
         state.audit.close()
 

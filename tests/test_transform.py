@@ -65,14 +65,15 @@ def test_overlapping_findings_become_one_span_with_the_strictest_action() -> Non
     p = planned[0]
     assert (p.start, p.end) == (email_start - 3, email_end)
     vault = Vault()
-    new, applied = Transformer(b"k" * 32).apply(text, planned, vault)
+    new, _ = Transformer(b"k" * 32).apply(text, planned, vault)
     assert new.count("<") == 1 and "vollstedt" not in new and new.endswith("now, card 4111 1111 1111 1111.")
 
 
 def test_threshold_allow_list_and_deny_list(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(
-        "vendor: t\nrationale: r\ncategories: {pii: redact, health: redact, financial: redact, secret: block}\n"
+        "vendor: t\nrationale: r\n"
+        "categories: {pii: redact, health: redact, financial: redact, secret: block}\n"
         "defaults: {threshold: 0.5}\nallow_list: [Kimi]\nallow_patterns: ['TICKET-\\d+']\n"
         "deny_list: [{term: Project Falcon, category: pii, action: hash}, Blue  Harbor]\n"
     )

@@ -23,7 +23,6 @@ from presidio_analyzer.predefined_recognizers import (
     DePassportRecognizer,
     DePlzRecognizer,
     DeSocialSecurityRecognizer,
-    DeTaxIdRecognizer,
     DeTaxNumberRecognizer,
     DeVatIdRecognizer,
     UsLicenseRecognizer,
@@ -46,6 +45,7 @@ from guard.recognizers.crypto import CryptoWalletRecognizer
 from guard.recognizers.de_address import DeAddressRecognizer
 from guard.recognizers.de_name import DeNameRecognizer
 from guard.recognizers.de_phone import DePhoneRecognizer
+from guard.recognizers.de_tax import DeSteuerIdRecognizer
 from guard.recognizers.email import OfflineEmailRecognizer
 from guard.recognizers.en_address import EnAddressRecognizer
 from guard.recognizers.en_name import EnNameRecognizer
@@ -55,9 +55,11 @@ from guard.recognizers.jwt import JwtRecognizer
 from guard.recognizers.medical_record import MedicalRecordNumberRecognizer
 from guard.recognizers.medication import MedicationRecognizer, drug_names
 from guard.recognizers.money import MoneyRecognizer
+from guard.recognizers.ner_noise import NoiseFilteredSpacyRecognizer
 from guard.recognizers.password import PasswordRecognizer
 from guard.recognizers.payment_card import PaymentCardRecognizer
 from guard.recognizers.phone import InternationalPhoneRecognizer, NanpPhoneRecognizer
+from guard.recognizers.presidio_phone import LinePhoneRecognizer
 from guard.recognizers.private_key import PrivateKeyRecognizer
 from guard.recognizers.procedure import MedicalProcedureRecognizer
 from guard.recognizers.test_result import MedicalTestResultRecognizer
@@ -76,6 +78,7 @@ _REPLACED = {
     "CryptoRecognizer",
     "UsBankRecognizer",
     "UsLicenseRecognizer",
+    "SpacyRecognizer",  # re-added as NoiseFilteredSpacyRecognizer
 }
 
 # Presidio recognizers that ship disabled or for German only, run for our single language.
@@ -85,7 +88,6 @@ _PRESIDIO_EXTRA: tuple[Callable[..., EntityRecognizer], ...] = (
     UsMbiRecognizer,
     UsNpiRecognizer,
     AbaRoutingRecognizer,
-    DeTaxIdRecognizer,
     DeTaxNumberRecognizer,
     DePassportRecognizer,
     DeIdCardRecognizer,
@@ -120,6 +122,7 @@ _OURS: tuple[Callable[..., EntityRecognizer], ...] = (
     CnNameRecognizer,
     CnAddressRecognizer,
     DePhoneRecognizer,
+    DeSteuerIdRecognizer,
     DeAddressRecognizer,
     DeNameRecognizer,
     EnAddressRecognizer,
@@ -135,6 +138,7 @@ _OURS: tuple[Callable[..., EntityRecognizer], ...] = (
     JwtRecognizer,
     PasswordRecognizer,
     ConnectionStringRecognizer,
+    NoiseFilteredSpacyRecognizer,
 )
 
 
@@ -166,10 +170,25 @@ def preload_lexicons() -> None:
 def build_registry(languages: list[str]) -> RecognizerRegistry:
     registry = RecognizerRegistry(supported_languages=languages)
     registry.load_predefined_recognizers(languages=languages)
-    registry.recognizers = [r for r in registry.recognizers if type(r).__name__ not in _REPLACED]
+    registry.recognizers = [
+        _line_phone(r) for r in registry.recognizers if type(r).__name__ not in _REPLACED
+    ]
     for recognizer in extra_recognizers(languages):
         registry.add_recognizer(recognizer)
     return registry
+
+
+def _line_phone(recognizer: EntityRecognizer) -> EntityRecognizer:
+    """Presidio's phone recognizer, skipping lines without enough digits (same findings)."""
+    if type(recognizer).__name__ != "PhoneRecognizer":
+        return recognizer
+    return LinePhoneRecognizer(
+        context=recognizer.context,
+        supported_language=recognizer.supported_language,
+        supported_regions=recognizer.supported_regions,  # type: ignore[attr-defined]
+        leniency=recognizer.leniency,  # type: ignore[attr-defined]
+        name="PhoneRecognizer",
+    )
 
 
 def extra_recognizers(languages: list[str]) -> list[EntityRecognizer]:

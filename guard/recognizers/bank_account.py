@@ -4,12 +4,14 @@ account label ("account number", "Kontonummer", "账号"). Without the label not
 from __future__ import annotations
 
 from guard.recognizers.base import GuardRecognizer, Rule
+from guard.recognizers.text import JOINT, LABEL_SEP
 
 _LABEL = (
-    r"(?i:account(?:\s(?:number|no\.?|#))?|acct\.?(?:\s?(?:no\.?|#))?|a/c|checking|savings"
+    rf"(?i:(?:bank{JOINT})?account(?:{JOINT}(?:number|num|no\.?|nr|#))?|acct\.?(?:{JOINT}(?:no\.?|num|#))?|a/c"
+    r"|checking|savings"
     r"|konto(?:nummer|nr\.?)?|kto\.?(?:-?nr\.?)?|账号|账户|帐号|帐户|收款账号|银行账号|开户账号)"
 )
-_SEP = r"\s?(?:is|ist|:|：|#|是|为|=)?\s?"
+_SEP = LABEL_SEP
 
 
 class BankAccountRecognizer(GuardRecognizer):

@@ -3,18 +3,27 @@ name, where a label or title marks it as a name; and transliterated names joined
 
 Surnames alone are common characters (王 in 王国, 高 in 高兴), so a bare surname+character is not
 a name; the label before ("姓名：", "我叫", "患者") or the title after ("先生", "医生") is.
+
+Names without a label ("帮我给杜敏写一封信") come from jieba's part-of-speech tagger, which tags
+person names `nr` (from its dictionary and an HMM over unknown words): a word tagged `nr` counts
+only when it starts with a surname of our list, or is a surname that the next word completes
+("尉迟/nr 明"). jieba runs on the runs of Han characters only, and its dictionary is read once
+when the recognizer is built, never from or to a cache file.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
+from typing import Any
 
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from guard.recognizers.base import GuardRecognizer, Rule
 from guard.recognizers.lexicon import data_terms
-from guard.recognizers.text import CJK_CHARS
+from guard.recognizers.text import CJK_CHARS, has_cjk
 
 
 def _surnames() -> tuple[list[str], list[str]]:
@@ -31,15 +40,101 @@ _SURNAME = "(?:" + "|".join(_COMPOUND) + "|[" + "".join(_SINGLE) + "])"
 _HAN = f"[{CJK_CHARS}]"
 _LABEL = (
     r"(?:姓名|名字|我叫|我是|他叫|她叫|名叫|叫做|患者|病人|客户|联系人|收件人|收货人|负责人|申请人|"
-    r"持卡人|户主|员工|同事|朋友|老板|经理|医生|主任|老师|同学|"
+    r"持卡人|户主|员工|同事|朋友|老板|经理|医生|主任|老师|同学|收款人|付款人|汇款人|开户人|开户名|账户名|"
+    r"户名|经办人|法人|法定代表人|紧急联系人|家属|监护人|被保险人|投保人|受益人|寄件人|签收人|"
     # verbs whose object is usually a person: "发给欧阳娜娜", "告诉王伟"
-    r"发给|交给|转给|寄给|递给|告诉|通知|联系|抄送|拜访|问候|感谢|邀请|提醒|见到)(?:是|为|叫)?\s?[:：]?\s?"
+    r"发给|交给|转给|寄给|递给|告诉|通知|联系|抄送|拜访|问候|感谢|邀请|提醒|见到)"
+    # "姓名：王伟", "姓名是王伟", and JSON: "姓名": "王伟"
+    r"(?:是|为|叫)?[\"']?\s?[:：=]?\s?[\"']?"
 )
 _TITLE = r"(?:先生|女士|小姐|太太|老师|医生|大夫|教授|经理|总监|主任|同学|护士|律师|阿姨|师傅|老板)"
 # Characters that end a given name early: particles, verbs and time words that follow names.
 _STOP = set(
     "的是在说了和与跟给把被向对从昨去来患因于也都就还又很请要想到得，。、；：！？ 年月日岁个"
 )
+
+
+_SURNAME_SET = frozenset(_COMPOUND) | frozenset(_SINGLE)
+_HAN_RUN = re.compile(f"[{CJK_CHARS}]{{2,}}")
+# jieba tags that may complete a surname into a name ("尉迟/nr 明/a", "许/m 海红/nz").
+_GIVEN_TAGS = frozenset({"nr", "nz", "ng", "a", "ag", "n", "j", "nrfg"})
+
+
+class _Tagger:
+    """jieba's part-of-speech tagger, built once per process without its cache file."""
+
+    _lock = threading.Lock()
+    _instance: Any = None
+
+    @classmethod
+    def get(cls) -> Any:
+        with cls._lock:
+            if cls._instance is None:
+                import jieba
+                import jieba.posseg
+
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                # What Tokenizer.initialize does, minus reading and writing a cache in tempdir.
+                with tokenizer.get_dict_file() as f:
+                    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(f)
+                tokenizer.initialized = True
+                # jieba.posseg's module tagger has read the word tags already: share them.
+                tagger = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+                tagger.tokenizer = tokenizer
+                tagger.word_tag_tab = jieba.posseg.dt.word_tag_tab
+                cls._instance = tagger
+            return cls._instance
+
+
+def _surname_of(word: str) -> str:
+    if word[:2] in _COMPOUND:
+        return word[:2]
+    return word[:1] if word[:1] in _SURNAME_SET else ""
+
+
+def _plausible_name(word: str, freq: dict[str, int]) -> bool:
+    sur = _surname_of(word)
+    if not sur or not 1 <= len(word) - len(sur) <= 2 or word[len(sur)] in _STOP:
+        return False
+    # jieba's dictionary tags many common words `nr` because they are also names or contain one
+    # (明白, 文明, 谢谢, 许可证, 石家庄): a name must be one its dictionary does not know as a word,
+    # found by its HMM. (The dictionary's own names are famous people, not personal data.)
+    if freq.get(word, 0) > 0:
+        return False
+    return word[0] != word[1]
+
+
+def tagged_names(text: str) -> list[tuple[int, int]]:
+    """Spans of person names jieba finds in the Han runs of `text` (see the module docstring)."""
+    tagger = _Tagger.get()
+    freq = tagger.tokenizer.FREQ
+    spans: list[tuple[int, int]] = []
+    for run in _HAN_RUN.finditer(text):
+        words = [(w.word, w.flag) for w in tagger.cut(run.group())]
+        pos = run.start()
+        starts = []
+        for w, _ in words:
+            starts.append(pos)
+            pos += len(w)
+        i = 0
+        while i < len(words):
+            word, flag = words[i]
+            nxt = words[i + 1] if i + 1 < len(words) else ("", "x")
+            span: tuple[int, int] | None = None
+            if word in _SURNAME_SET and 1 <= len(nxt[0]) <= 2 and nxt[1] in _GIVEN_TAGS:
+                # a surname the tagger split from its given name: "尉迟 明", "司徒 颖"
+                if (flag == "nr" or nxt[1] == "nr" or len(word) == 2) and (
+                    len(nxt[0]) == 1 or nxt[1] == "nr"
+                ):
+                    span = (starts[i], starts[i] + len(word) + len(nxt[0]))
+                    i += 1
+            elif flag == "nr" and 2 <= len(word) <= 4 and _plausible_name(word, freq):
+                span = (starts[i], starts[i] + len(word))
+            if span is not None:
+                spans.append(span)
+            i += 1
+    return spans
 
 
 class CnNameRecognizer(GuardRecognizer):
@@ -54,6 +149,13 @@ class CnNameRecognizer(GuardRecognizer):
         ),
     )
     _LABELLED = re.compile(rf"{_LABEL}({_SURNAME})({_HAN}{{1,2}})")
+    # A name the tagger found without a label or title: weaker than a labelled one, still above
+    # the usual threshold (0.5).
+    TAGGED_SCORE = 0.7
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(supported_language)
+        _Tagger.get()  # at detector start-up, not on the first Chinese request
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -67,4 +169,7 @@ class CnNameRecognizer(GuardRecognizer):
                 given = given[:1]
             start = m.start(1)
             results.append(self.result("PERSON", start, m.start(2) + len(given), 0.85))
+        if has_cjk(text):
+            for start, end in tagged_names(text):
+                results.append(self.result("PERSON", start, end, self.TAGGED_SCORE))
         return results

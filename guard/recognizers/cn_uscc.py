@@ -12,7 +12,12 @@ _C = "[0-9A-HJ-NPQRTUWXY]"
 
 class CnUsccRecognizer(GuardRecognizer):
     ENTITIES = ("CN_USCC",)
-    RULES = (Rule("uscc", rf"{LEFT}{_C}{{2}}[0-9]{{6}}{_C}{{10}}{RIGHT}", 0.7, 0.95),)
+    RULES = (
+        Rule("uscc", rf"{LEFT}(?=[0-9]*[A-Z]){_C}{{2}}[0-9]{{6}}{_C}{{10}}{RIGHT}", 0.7, 0.95),
+        # All digits (one valid code in 31 has no letter): far more often an order or tracking
+        # number, so only next to a label ("税号", "统一社会信用代码").
+        Rule("uscc, digits only", rf"{LEFT}[0-9]{{18}}{RIGHT}", 0.0, 0.9),
+    )
     CONTEXT = (
         "统一社会信用代码",
         "信用代码",
@@ -23,8 +28,10 @@ class CnUsccRecognizer(GuardRecognizer):
         "uscc",
         "credit code",
         "tax id",
+        "tax_id",
+        "taxid",
+        "credit_code",
     )
 
     def validate(self, value: str, rule: Rule) -> bool:
-        # Pure digits of this length are far more often order or tracking numbers.
-        return len(value) == 18 and not value.isdigit() and bool(uscc.is_valid(value))
+        return len(value) == 18 and bool(uscc.is_valid(value))

@@ -13,8 +13,13 @@ _SUFFIXES = (
     r"|promenade|wall|graben|berg|hof|kamp|feld|garten"
 )
 _WORD = rf"{_UP}{_LO}+(?:-{_UP}{_LO}+)*"
+# After a hyphen the street type is capitalised: "Viviane-Reuter-Weg", "Konrad-Adenauer-Straße".
+_HYPHEN_SUFFIXES = (
+    r"Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee|Steig|Pfad|Markt"
+    r"|Promenade|Wall|Graben|Berg|Hof|Kamp|Feld|Garten|Park|Anger|Stieg|Zeile|Brücke|Tor"
+)
 _STREET = (
-    rf"(?:{_WORD}-?(?:{_SUFFIXES})"
+    rf"(?:{_WORD}(?:{_SUFFIXES}|-(?:{_HYPHEN_SUFFIXES}))"
     rf"|(?:{_WORD}\s){{1,2}}(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse|Ring|Damm|Ufer|Chaussee)"
     rf"|(?:Am|An der|Auf dem|Im|In der|Zum|Zur|Unter den)\s(?:{_WORD}\s)?{_WORD})"
 )

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import re
 
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
 from guard.language import FUNCTION_WORDS
 from guard.recognizers.text import has_cjk
 
@@ -66,3 +70,21 @@ def keep_ner_finding(value: str, entity_type: str) -> bool:
         return False
     # Acronyms (AWS, EKS, GPU) are organisations or products, not people or places.
     return not (entity_type in {"PERSON", "LOCATION"} and _ALL_CAPS.fullmatch(value))
+
+
+class NoiseFilteredSpacyRecognizer(SpacyRecognizer):
+    """Presidio's spaCy recognizer with `keep_ner_finding` applied before results are merged.
+
+    Filtering afterwards is too late: Presidio drops a finding that lies inside another of the
+    same type and score, so a noisy span ("司马桂香⏎身份证号:3101...", tagged PERSON) would swallow
+    the exact name a recognizer of ours found in it, and then be dropped itself.
+    """
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(supported_language=supported_language, name="SpacyRecognizer")
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts)
+        return [r for r in results if keep_ner_finding(text[r.start : r.end], r.entity_type)]

@@ -22,6 +22,25 @@ class PasswordRecognizer(GuardRecognizer):
             0.85,
             group=1,
         ),
+        # Chinese runs the label into the value: "密码Z06fK7QeB5VR", "用admin和密码abc123登录"
+        Rule(
+            "password after a Chinese label",
+            r"(?:密码|口令)(?:是|为)?([!-~]{6,128}?)(?=[\u3400-\u9fff，。；！？\s]|$)",
+            0.85,
+            0.85,
+            group=1,
+        ),
+        # A user and password pair after a log-in verb: "log in with admin / s3cret!",
+        # "Melde dich mit admin / s3cret an", "login as root:toor".
+        Rule(
+            "credential pair",
+            r"(?i:(?:log\s?in|sign\s?in|logon|melde\s(?:dich|sie\s?sich)|anmelden|einloggen|登录|登陆)"
+            r"\s?(?:with|as|using|mit|als|用|使用)?\s?)"
+            r"[\w.@\-]{1,64}\s?(?:/|:|和)\s?([^\s\"',;，。]{4,128})",
+            0.85,
+            0.85,
+            group=1,
+        ),
     )
 
     def validate(self, value: str, rule: Rule) -> bool:

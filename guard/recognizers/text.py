@@ -21,6 +21,12 @@ RIGHT_DIGIT = r"(?![0-9])"
 # A separator people put inside long numbers: space, hyphen, dot, slash (at most one at a time).
 SEP = r"[ \-./]?"
 
+# Between a label and its value: "Konto: 123", "account is 123", "账号是123", and the key of a JSON
+# or YAML document a tool argument carries: "account": "123", account_number='123'.
+LABEL_SEP = r"[\"']?\s?(?:is|ist|lautet|:|：|=|#|是|为)?\s?[\"']?"
+# A word joint inside a label: "member id", "member_id", "member-id", "memberid".
+JOINT = r"[ _\-]?"
+
 CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK_CHARS}]")
 
