@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Protocol
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NerModelConfiguration
 
 from guard.entities import ENTITY_CATEGORIES, Category
 from guard.errors import ConfigError
 from guard.language import detect_language
-from guard.nlp import FastContextEnhancer, FastNlpEngine
+from guard.nlp import FastContextEnhancer, FastNlpEngine, LeanAnalyzerEngine
 from guard.recognizers import (
     CONTEXT_MISSING_CAP,
     CONTEXT_REQUIRED,
@@ -120,7 +120,7 @@ class Detector:
             raise ConfigError(
                 f"recognizers report entity types with no category: {', '.join(unknown)}"
             )
-        self.engine = AnalyzerEngine(
+        self.engine = LeanAnalyzerEngine(
             registry=registry,
             nlp_engine=nlp_engine,
             supported_languages=self.LANGUAGES,

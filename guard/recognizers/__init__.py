@@ -59,6 +59,7 @@ from guard.recognizers.ner_noise import NoiseFilteredSpacyRecognizer
 from guard.recognizers.password import PasswordRecognizer
 from guard.recognizers.payment_card import PaymentCardRecognizer
 from guard.recognizers.phone import InternationalPhoneRecognizer, NanpPhoneRecognizer
+from guard.recognizers.gates import gate
 from guard.recognizers.presidio_phone import LinePhoneRecognizer
 from guard.recognizers.private_key import PrivateKeyRecognizer
 from guard.recognizers.procedure import MedicalProcedureRecognizer
@@ -175,6 +176,7 @@ def build_registry(languages: list[str]) -> RecognizerRegistry:
     ]
     for recognizer in extra_recognizers(languages):
         registry.add_recognizer(recognizer)
+    registry.recognizers = [gate(r) for r in registry.recognizers]
     return registry
 
 

@@ -16,7 +16,8 @@ from guard.recognizers.text import LEFT, RIGHT
 class Icd10Recognizer(GuardRecognizer):
     ENTITIES = ("ICD10_CODE",)
     RULES = (
-        Rule("code with dot", rf"{LEFT}[A-TV-Z][0-9]{{2}}\.[0-9A-Z]{{1,2}}{RIGHT}", 0.55, 0.95),
+        # WHO codes have one digit after the dot; ICD-10-CM (US) and ICD-10-GM extend it to four.
+        Rule("code with dot", rf"{LEFT}[A-TV-Z][0-9]{{2}}\.[0-9A-Z]{{1,4}}{RIGHT}", 0.55, 0.95),
         Rule("code without dot", rf"{LEFT}[A-TV-Z][0-9]{{2}}[0-9]?{RIGHT}", 0.1, 0.85),
     )
     CONTEXT = (
@@ -31,7 +32,17 @@ class Icd10Recognizer(GuardRecognizer):
         "疾病编码",
         "Diagnose",
         "Diagnoseschlüssel",
+        "Krankmeldung",
+        "Krankschreibung",
+        "Arbeitsunfähigkeit",
+        "AU-Bescheinigung",
+        "编码",
+        "icd_10",
     )
 
     def validate(self, value: str, rule: Rule) -> bool:
-        return bool(icd.is_valid_item(value))
+        if icd.is_valid_item(value):
+            return True
+        # A clinical modification's longer code: its WHO subcategory or category must exist.
+        head, _, tail = value.partition(".")
+        return len(tail) > 1 and (icd.is_valid_item(f"{head}.{tail[0]}") or icd.is_valid_item(head))

@@ -10,7 +10,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from guard.language import FUNCTION_WORDS
+from guard.language import FUNCTION_WORDS, detect_language
 from guard.recognizers.text import has_cjk
 
 _NAMED = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP"})
@@ -65,11 +65,30 @@ def keep_ner_finding(value: str, entity_type: str) -> bool:
         return False
     if not value[0].isupper():
         return False
-    # "Ich bin Arzt", "Der Build": a sentence start the English model took for a name.
-    if value.split()[0].lower() in FUNCTION_WORDS:
+    # "Ich bin Arzt", "Der Build": a sentence start the English model took for a name;
+    # "Hallo Zusammen": a greeting.
+    if value.split()[0].lower() in FUNCTION_WORDS | _GREETINGS:
         return False
     # Acronyms (AWS, EKS, GPU) are organisations or products, not people or places.
-    return not (entity_type in {"PERSON", "LOCATION"} and _ALL_CAPS.fullmatch(value))
+    if entity_type in {"PERSON", "LOCATION"} and _ALL_CAPS.fullmatch(value):
+        return False
+    # Every word of a name is capitalised, but for particles: "Erstattung auf" is not one.
+    return not (
+        entity_type == "PERSON"
+        and any(w[:1].islower() and w not in _PARTICLES for w in value.split()[1:])
+    )
+
+
+_GREETINGS = frozenset({"hallo", "hello", "hi", "hey", "dear", "liebe", "lieber", "servus", "moin"})
+_PARTICLES = frozenset({"von", "van", "der", "den", "de", "du", "da", "di", "zu", "vom", "la", "le", "bin"})
+_LABEL_AFTER = re.compile(r"\s?:")
+
+
+def keep_german_person(text: str, start: int, end: int) -> bool:
+    """spaCy's English model reads capitalised German nouns as names ("Betreff", "Fallnummer",
+    "Krankmeldung"). In German text a one-word PERSON is dropped (our German recognizers find
+    names behind a title or label)."""
+    return " " in text[start:end].strip()
 
 
 class NoiseFilteredSpacyRecognizer(SpacyRecognizer):
@@ -87,4 +106,17 @@ class NoiseFilteredSpacyRecognizer(SpacyRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         results: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts)
-        return [r for r in results if keep_ner_finding(text[r.start : r.end], r.entity_type)]
+        kept = [
+            r
+            for r in results
+            if keep_ner_finding(text[r.start : r.end], r.entity_type)
+            # "Kurze Frage: ...", "Customer Name: ...": a field label, not a name
+            and not (r.entity_type == "PERSON" and _LABEL_AFTER.match(text, r.end))
+        ]
+        if any(r.entity_type == "PERSON" for r in kept) and detect_language(text) == "de":
+            kept = [
+                r
+                for r in kept
+                if r.entity_type != "PERSON" or keep_german_person(text, r.start, r.end)
+            ]
+        return kept

@@ -17,7 +17,7 @@ class PasswordRecognizer(GuardRecognizer):
     RULES = (
         Rule(
             "labelled password",
-            rf"{_LABEL}[\"']?\s?(?:is|ist|lautet|:|：|=|是|为)\s?[\"']?([^\s\"',;，。]{{4,128}})",
+            rf"{_LABEL}[\"']?\s?(?:is|ist|lautet|:|：|=|是|为)\s?[\"']?([^\s\"',;，。\u3400-\u9fff]{{4,128}})",
             0.85,
             0.85,
             group=1,
@@ -25,7 +25,7 @@ class PasswordRecognizer(GuardRecognizer):
         # Chinese runs the label into the value: "密码Z06fK7QeB5VR", "用admin和密码abc123登录"
         Rule(
             "password after a Chinese label",
-            r"(?:密码|口令)(?:是|为)?([!-~]{6,128}?)(?=[\u3400-\u9fff，。；！？\s]|$)",
+            r"(?:密码|口令)(?:是|为)?[:：]?([!-~]{6,128}?)(?=[\u3400-\u9fff，。；！？\s]|$)",
             0.85,
             0.85,
             group=1,

@@ -11,7 +11,7 @@ import re
 
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from stdnum import luhn
+from stdnum import ean, luhn
 
 from guard.recognizers.base import GuardRecognizer, Rule, context_regex, has_context
 from guard.recognizers.text import LEFT_DIGIT, RIGHT_DIGIT, digits
@@ -113,7 +113,14 @@ class PaymentCardRecognizer(GuardRecognizer):
             if (start, end) in labelled:
                 continue
             chinese = has_context(_CN_CONTEXT, text, start, end, 20, 0)
-            score = 1.0 if chinese or self.context_found(text, start, end) else 0.8
+            context = chinese or self.context_found(text, start, end)
+            number = digits(text[start:end])
+            # 13 digits: a legacy Visa length no issuer hands out any more, and the length of
+            # an EAN barcode ("4006381333931"); one with a valid EAN check digit is a card only
+            # next to a card word.
+            if not context and len(number) == 13 and ean.is_valid(number):
+                continue
+            score = 1.0 if context else 0.8
             results.append(
                 self.result("CN_BANK_CARD" if chinese else "CREDIT_CARD", start, end, score)
             )

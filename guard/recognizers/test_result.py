@@ -10,8 +10,10 @@ _TESTS = (
     r"hba1c|a1c|blood (?:sugar|glucose|pressure)|glucose|cholesterol|ldl|hdl|triglycerides?"
     r"|psa|tsh|t4|creatinine|egfr|hemoglobin|haemoglobin|white (?:blood )?cell count|wbc"
     r"|platelets?|bmi|viral load|cd4(?: count)?|inr|alt|ast|ferritin|vitamin d|crp"
-    r"|blutzucker|blutdruck|cholesterinwert|zuckerwert|hämoglobin|viruslast"
-    r"|血糖|血压|糖化血红蛋白|胆固醇|血脂|甘油三酯|肌酐|转氨酶|血红蛋白|白细胞|血小板|病毒载量|尿酸"
+    r"|nüchternblutzucker|nüchternzucker|langzeitzucker|blutzucker|blutdruck|cholesterinwert"
+    r"|ldl-cholesterin|hdl-cholesterin|cholesterin|zuckerwert|hämoglobin|kreatinin|harnsäure"
+    r"|viruslast|低密度脂蛋白(?:胆固醇)?|高密度脂蛋白(?:胆固醇)?|空腹血糖|餐后血糖|血糖|血压|糖化血红蛋白"
+    r"|总胆固醇|胆固醇|血脂|甘油三酯|肌酐|转氨酶|血红蛋白|白细胞|血小板|病毒载量|尿酸"
 )
 _VALUE = (
     r"\d{1,4}(?:[.,]\d{1,3})?(?:\s?/\s?\d{2,3})?"
@@ -33,8 +35,8 @@ class MedicalTestResultRecognizer(GuardRecognizer):
     RULES = (
         Rule(
             "measurement with value",
-            rf"(?i)(?<![a-z])(?:{_TESTS})(?:\s?(?:level|levels|reading|wert|值|水平))?"
-            rf"(?:\s?(?:is|was|of|at|=|:|：|ist|war|是|为|达到|高达))?\s?(?:{_VALUE})(?![0-9])",
+            rf"(?i)(?<![a-z0-9äöüß])(?:{_TESTS})(?:\s?(?:level|levels|reading|wert|值|水平))?"
+            rf"(?:\s?(?:is|was|of|at|=|:|：|ist|war|是|为|达到|高达))?\s?(?:{_VALUE})(?![0-9a-z])",
             0.6,
             0.8,
         ),

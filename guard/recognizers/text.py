@@ -27,6 +27,12 @@ LABEL_SEP = r"[\"']?\s?(?:is|ist|lautet|:|：|=|#|是|为)?\s?[\"']?"
 # A word joint inside a label: "member id", "member_id", "member-id", "memberid".
 JOINT = r"[ _\-]?"
 
+# A capitalised word of a personal name in Latin script, with diacritics and a hyphenated
+# second part: "Jörg", "Yılmaz", "Hans-Jürgen", "O'Neil".
+_NAME_UP = "A-ZÀ-ÖØ-ÞŁŚŠŽĆČŘŃ"
+_NAME_LO = "a-zß-öø-ÿıłśšžğşćčńřęąő"
+NAME_WORD = rf"(?:Mc|Mac|O')?[{_NAME_UP}][{_NAME_LO}]+(?:[-'][{_NAME_UP}][{_NAME_LO}]+)?"
+
 CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK_CHARS}]")
 
