@@ -1,6 +1,6 @@
 """Detection throughput on fresh text: guard's detector vs vanilla Presidio, in one run.
 
-    .venv/bin/python bench/throughput.py [--vanilla-doc-chars 40000]
+    .venv/bin/python bench/throughput.py [--vanilla-doc-chars 160000]
 
 Inputs: the labelled corpus (bench/corpus/corpus.jsonl, short texts analysed one by one, as the
 proxy meets new messages) and a long pasted document of 500 KB built from it.
@@ -38,7 +38,7 @@ def _rate(chars: int, seconds: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--vanilla-doc-chars", type=int, default=40_000)
+    ap.add_argument("--vanilla-doc-chars", type=int, default=160_000)
     ap.add_argument("--doc-chars", type=int, default=500_000)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args(argv)
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     t_van_doc = timed(vanilla.analyze, prefix, "en")
     t_guard_doc = timed(_analyze_many, guard, [(doc, "en")])
     t_pool_doc = timed(_analyze_many, pool, [(doc, "en")])
-    pool.close()
+    pool.close(wait=True)
 
     rows = []
     results = []

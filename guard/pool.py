@@ -4,20 +4,25 @@ Each worker builds its own Detector once (spaCy and the lexicons, a few seconds)
 analyses batches of (text, language) pairs; only texts go in and findings come out, so the
 workers hold no request state. The proxy process keeps the cache and sends only misses.
 
-A long document arrives as many pieces. They are sent in tasks of about `TASK_CHARS`, and one
-call keeps at most one task per worker in flight: other requests' tasks queue behind a few
-pieces, not behind the whole document.
+A long document arrives as many pieces, sent in tasks of about `TASK_CHARS`. Tasks wait in one
+queue ordered by the size of the request they belong to, and a worker that frees up takes the
+smallest request's next task: a short prompt waits for at most the pieces already running, never
+for the rest of a document, and a document still gets every worker when nothing else waits.
 """
 
 from __future__ import annotations
 
+import functools
+import heapq
 import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
+import time
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from guard.detect import Detector, Finding, detector_version
@@ -34,6 +39,9 @@ def _init_worker(spacy_model: str) -> None:
     global _DETECTOR
     # Ctrl-C reaches the whole process group; the parent decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Analysis is batch work; the server's event loop relays streams and must get the CPU
+    # first when the two compete.
+    os.nice(5)
     _DETECTOR = Detector(spacy_model)
 
 
@@ -43,6 +51,7 @@ def _analyze(items: Sequence[tuple[str, str]]) -> list[list[Finding]]:
 
 
 def _ready() -> int:
+    time.sleep(0.05)  # long enough that each worker takes one of the warm-up calls
     return os.getpid()
 
 
@@ -64,15 +73,44 @@ def tasks(items: Sequence[tuple[str, str]], limit: int = TASK_CHARS) -> list[lis
     return groups
 
 
+class _Job:
+    """One analyze_batch call: its items, its tasks, and the findings as they come back."""
+
+    def __init__(self, items: Sequence[tuple[str, str]], seq: int) -> None:
+        self.items = items
+        self.seq = seq
+        self.size = sum(len(t) for t, _ in items)
+        self.groups: list[list[int]] = []
+        self.out: list[list[Finding]] = [[] for _ in items]
+        self.pending = 0
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+    def fail(self, exc: BaseException) -> None:
+        if self.error is None:
+            self.error = exc
+        self.done.set()
+
+
 class PooledDetector:
     """The TextAnalyzer interface of Detector, backed by worker processes."""
 
     def __init__(self, spacy_model: str, processes: int) -> None:
+        # What is left in the server process after detection (planning and rewriting a long
+        # document) is Python holding the GIL in an inspection thread; the event loop waits for
+        # the GIL after every socket call, 5 ms by default, which starves busy streams. A
+        # shorter interval keeps them flowing at a small cost to that thread.
+        sys.setswitchinterval(0.0005)
         self.spacy_model = spacy_model
         self.processes = max(1, processes)
         self.version = detector_version(spacy_model)
-        self._lock = threading.Lock()
-        self._executor = self._start()
+        # Re-entrant: a future that is already done runs its callback in the submitting thread.
+        self._cv = threading.RLock()
+        self._generation = 0
+        self._queue: list[tuple[int, int, int, _Job]] = []
+        self._busy = 0
+        self._seq = 0
+        self._executor: ProcessPoolExecutor | None = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
         # forkserver: workers never inherit the proxy's threads or sockets, and the heavy
@@ -85,6 +123,7 @@ class PooledDetector:
 
     def warm_up(self) -> None:
         """Start every worker and wait until each has built its detector."""
+        assert self._executor is not None
         barrier = [self._executor.submit(_ready) for _ in range(self.processes * 2)]
         for f in barrier:
             f.result()
@@ -101,28 +140,66 @@ class PooledDetector:
             return self._run(items)
         except BrokenProcessPool:
             # A worker died (out of memory, killed): start a fresh pool and try once more.
-            log.error("detector pool broken; restarting it")
-            with self._lock:
-                self._executor.shutdown(wait=False, cancel_futures=True)
-                self._executor = self._start()
+            with self._cv:
+                # Every caller waiting on the broken pool gets here; one restarts it.
+                if getattr(self._executor, "_broken", False):
+                    log.error("detector pool broken; restarting it")
+                    assert self._executor is not None
+                    self._executor.shutdown(wait=False, cancel_futures=True)
+                    self._executor = self._start()
+                    self._generation += 1
+                    self._busy = 0
             return self._run(items)
 
     def _run(self, items: Sequence[tuple[str, str]]) -> list[list[Finding]]:
-        out: list[list[Finding]] = [[] for _ in items]
-        pending = tasks(items)
-        pending.reverse()
-        running: dict[Future[list[list[Finding]]], list[int]] = {}
-        executor = self._executor
-        while pending or running:
-            while pending and len(running) < self.processes:
-                group = pending.pop()
-                running[executor.submit(_analyze, [items[i] for i in group])] = group
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for f in done:
-                group = running.pop(f)
-                for i, findings in zip(group, f.result(), strict=True):
-                    out[i] = findings
-        return out
+        if not items:
+            return []
+        with self._cv:
+            job = _Job(items, self._seq)
+            self._seq += 1
+            job.groups = tasks(items)
+            job.pending = len(job.groups)
+            for index in range(len(job.groups)):
+                heapq.heappush(self._queue, (job.size, job.seq, index, job))
+            self._pump()
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.out
 
-    def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+    def _pump(self) -> None:
+        """Start queued tasks while workers are free, smallest request first (lock held)."""
+        while self._queue and self._busy < self.processes:
+            _, _, index, job = heapq.heappop(self._queue)
+            if job.error is not None:
+                continue
+            group = job.groups[index]
+            self._busy += 1
+            assert self._executor is not None
+            try:
+                future = self._executor.submit(_analyze, [job.items[i] for i in group])
+            except BaseException as exc:  # a broken pool refuses submissions
+                self._busy -= 1
+                job.fail(exc)
+                continue
+            future.add_done_callback(functools.partial(self._finished, self._generation, job, group))
+
+    def _finished(
+        self, generation: int, job: _Job, group: list[int], future: Future[list[list[Finding]]]
+    ) -> None:
+        with self._cv:
+            if generation == self._generation:
+                self._busy -= 1
+            try:
+                for i, findings in zip(group, future.result(), strict=True):
+                    job.out[i] = findings
+                job.pending -= 1
+                if job.pending == 0:
+                    job.done.set()
+            except BaseException as exc:
+                job.fail(exc)
+            self._pump()
+
+    def close(self, wait: bool = False) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=wait, cancel_futures=True)

@@ -49,6 +49,7 @@ from guard.recognizers.de_tax import DeSteuerIdRecognizer
 from guard.recognizers.email import OfflineEmailRecognizer
 from guard.recognizers.en_address import EnAddressRecognizer
 from guard.recognizers.en_name import EnNameRecognizer
+from guard.recognizers.gates import gate
 from guard.recognizers.iban import IbanCodeRecognizer
 from guard.recognizers.icd10 import Icd10Recognizer
 from guard.recognizers.jwt import JwtRecognizer
@@ -59,7 +60,6 @@ from guard.recognizers.ner_noise import NoiseFilteredSpacyRecognizer
 from guard.recognizers.password import PasswordRecognizer
 from guard.recognizers.payment_card import PaymentCardRecognizer
 from guard.recognizers.phone import InternationalPhoneRecognizer, NanpPhoneRecognizer
-from guard.recognizers.gates import gate
 from guard.recognizers.presidio_phone import LinePhoneRecognizer
 from guard.recognizers.private_key import PrivateKeyRecognizer
 from guard.recognizers.procedure import MedicalProcedureRecognizer
