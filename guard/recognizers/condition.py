@@ -30,7 +30,30 @@ def _icd_titles() -> list[str]:
             and title.lower() not in _AMBIGUOUS
         ):
             titles.append(title)
+            american = _american(title)
+            if american != title:
+                titles.append(american)
     return titles
+
+
+_US_SPELLING = [
+    (re.compile(p, re.I), r)
+    for p, r in (
+        (r"aem", "em"),
+        (r"\boe(?=s|d|st)", "e"),
+        (r"paed", "ped"),
+        (r"aet", "et"),
+        (r"our\b", "or"),
+    )
+]
+
+
+def _american(title: str) -> str:
+    """WHO writes British English ("hypercholesterolaemia", "oedema", "tumour"); most chat text
+    uses the American spelling of the same word."""
+    for pattern, repl in _US_SPELLING:
+        title = pattern.sub(repl, title)
+    return title
 
 
 class MedicalConditionRecognizer(LexiconRecognizer):

@@ -74,14 +74,53 @@ def keep_ner_finding(value: str, entity_type: str) -> bool:
         return False
     # Every word of a name is capitalised, but for particles: "Erstattung auf" is not one.
     return not (
-        entity_type == "PERSON"
-        and any(w[:1].islower() and w not in _PARTICLES for w in value.split()[1:])
+        entity_type == "PERSON" and any(w[:1].islower() and w not in _PARTICLES for w in value.split()[1:])
     )
 
 
 _GREETINGS = frozenset({"hallo", "hello", "hi", "hey", "dear", "liebe", "lieber", "servus", "moin"})
 _PARTICLES = frozenset({"von", "van", "der", "den", "de", "du", "da", "di", "zu", "vom", "la", "le", "bin"})
 _LABEL_AFTER = re.compile(r"\s?:")
+# Last words of field labels that the model reads as names ("Kurze Frage:", "Customer Name:").
+# A name before a colon is otherwise a name: "update from Lisa Chen:", "Alice: hi" in a transcript.
+_LABEL_NOUNS = _LABELS | frozenset(
+    {
+        "frage",
+        "question",
+        "betreff",
+        "subject",
+        "nummer",
+        "number",
+        "note",
+        "notiz",
+        "hinweis",
+        "datum",
+        "date",
+        "id",
+        "kunde",
+        "customer",
+        "patient",
+        "kontakt",
+        "contact",
+        "info",
+        "details",
+        "anfrage",
+        "request",
+        "antwort",
+        "answer",
+        "zusammenfassung",
+        "summary",
+        "status",
+        "grund",
+    }
+)
+
+
+def _is_field_label(text: str, start: int, end: int) -> bool:
+    words = text[start:end].split()
+    return (
+        bool(words) and words[-1].lower().strip(".") in _LABEL_NOUNS and bool(_LABEL_AFTER.match(text, end))
+    )
 
 
 def keep_german_person(text: str, start: int, end: int) -> bool:
@@ -111,12 +150,8 @@ class NoiseFilteredSpacyRecognizer(SpacyRecognizer):
             for r in results
             if keep_ner_finding(text[r.start : r.end], r.entity_type)
             # "Kurze Frage: ...", "Customer Name: ...": a field label, not a name
-            and not (r.entity_type == "PERSON" and _LABEL_AFTER.match(text, r.end))
+            and not (r.entity_type == "PERSON" and _is_field_label(text, r.start, r.end))
         ]
         if any(r.entity_type == "PERSON" for r in kept) and detect_language(text) == "de":
-            kept = [
-                r
-                for r in kept
-                if r.entity_type != "PERSON" or keep_german_person(text, r.start, r.end)
-            ]
+            kept = [r for r in kept if r.entity_type != "PERSON" or keep_german_person(text, r.start, r.end)]
         return kept
