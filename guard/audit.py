@@ -8,11 +8,13 @@ value can be correlated inside this trail but the value cannot be recovered from
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import sqlite3
 import stat
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -95,17 +97,25 @@ class AuditEvent:
 
 
 def load_or_create_key(path: str | Path) -> bytes:
-    """The fingerprint key: 32 random bytes, created on first start, readable only by its owner."""
+    """The fingerprint key: 32 random bytes, created on first start, readable only by its owner.
+
+    The key is written to a private temporary file and then hard-linked into place, so replicas
+    starting together never read a half-written key: one link wins, the others read its key.
+    """
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if p.exists():
         return _read_key(p)
-    key = secrets.token_bytes(32)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key)
-    return key
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".audit-key-")  # created with mode 0600
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+        # If another process linked its key first, theirs is used.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, p)
+    finally:
+        os.unlink(tmp)
+    return _read_key(p)
 
 
 def _read_key(p: Path) -> bytes:
