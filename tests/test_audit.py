@@ -133,3 +133,13 @@ def test_audit_cli_summary_and_jsonl(tmp_path: Path) -> None:
     assert [r["vendor"] for r in rows] == ["kimi", "qwen", "qwen"]
     assert rows[2]["findings"][0]["entity_type"] == "API_KEY"
     assert rows[1]["counts"] == {"redact": 1}
+
+
+def test_replicas_starting_together_share_one_key(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "shared" / "audit.key"
+    with ThreadPoolExecutor(8) as pool:
+        keys = list(pool.map(lambda _: load_or_create_key(path), range(16)))
+    assert len(set(keys)) == 1 and len(keys[0]) == 32
+    assert [p.name for p in path.parent.iterdir()] == ["audit.key"]  # no temporary file left
