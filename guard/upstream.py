@@ -6,8 +6,6 @@ proxy answers them in the vendor's error shape.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 
@@ -41,29 +39,24 @@ class UpstreamError(Exception):
         self.message = message
 
 
-def _named_in_connection(headers: Mapping[str, str]) -> set[str]:
-    value = headers.get("Connection", "")
-    return {token.strip().lower() for token in value.split(",") if token.strip()}
+def _without(headers: CIMultiDictProxy[str], drop: frozenset[str]) -> CIMultiDict[str]:
+    # Headers named in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
+    named = {t.strip().lower() for t in headers.get("Connection", "").split(",") if t.strip()}
+    out: CIMultiDict[str] = CIMultiDict()
+    for key, value in headers.items():
+        if key.lower() not in drop and key.lower() not in named:
+            out.add(key, value)
+    return out
 
 
 def request_headers(incoming: CIMultiDictProxy[str]) -> CIMultiDict[str]:
     """Headers for the upstream request: the client's, authorization included, minus hop-by-hop."""
-    drop = _REQUEST_DROP | _named_in_connection(incoming)
-    out: CIMultiDict[str] = CIMultiDict()
-    for key, value in incoming.items():
-        if key.lower() not in drop:
-            out.add(key, value)
-    return out
+    return _without(incoming, _REQUEST_DROP)
 
 
 def response_headers(upstream: CIMultiDictProxy[str]) -> CIMultiDict[str]:
     """Headers for the client: the vendor's (rate limits, request ids, content type) unchanged."""
-    drop = _RESPONSE_DROP | _named_in_connection(upstream)
-    out: CIMultiDict[str] = CIMultiDict()
-    for key, value in upstream.items():
-        if key.lower() not in drop:
-            out.add(key, value)
-    return out
+    return _without(upstream, _RESPONSE_DROP)
 
 
 def new_session(limit: int = 100) -> aiohttp.ClientSession:
