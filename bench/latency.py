@@ -5,6 +5,8 @@
 
 Scenarios (each request's new text is fresh, never seen by the proxy):
 * short prompt: one user message of about 120 characters with a name and an email;
+* short prompt seen before: the same kind of message, sent to the proxy once beforehand (an
+  analysis cache hit: what the proxy costs apart from detection; no target, for reference);
 * turn 30: a conversation of 29 earlier turns (58 messages, about 20 KB) that the proxy saw as
   the conversation grew, plus a new user message;
 * 500 KB document: one user message holding a pasted document (fresh each time);
@@ -112,9 +114,16 @@ async def run(n: int, doc_n: int) -> int:
                 await _post(session, direct, [{"role": "user", "content": "hi"}], False)
             for k in range(1, 30):
                 await _post(session, proxied, history[: 2 * k], False)
+            seen = [short_prompt(rng) for _ in range(n)]
+            for prompt in seen:
+                await _post(session, proxied, [{"role": "user", "content": prompt}], False)
+            seen_iter = iter(seen)
 
             def short() -> list[dict[str, str]]:
                 return [{"role": "user", "content": short_prompt(rng)}]
+
+            def short_seen() -> list[dict[str, str]]:
+                return [{"role": "user", "content": next(seen_iter)}]
 
             def turn30() -> list[dict[str, str]]:
                 return [*history, {"role": "user", "content": short_prompt(rng)}]
@@ -125,6 +134,7 @@ async def run(n: int, doc_n: int) -> int:
             print(f"measuring ({n} requests per scenario)...", flush=True)
             for name, make, count, stream, target in (
                 ("short prompt", short, n, False, 10.0),
+                ("short prompt seen before (cache hit)", short_seen, n, False, None),
                 ("turn 30, history seen before (58 messages)", turn30, n, False, 10.0),
                 ("500 KB document (fresh)", document, doc_n, False, None),
             ):

@@ -4,11 +4,12 @@ Chat clients resend the whole history every turn. A slot seen before (same text,
 same detector) gets its planned spans back from here instead of being analysed again.
 
 What is stored is offsets and decisions (`Planned`), never text: the key is a BLAKE2b digest
-of the slot text, the value the spans the policy transforms. Entries are evicted
-least-recently-used when either bound is passed: a number of entries, and an estimate of the
-bytes they hold (an entry with many findings weighs more). The cache belongs to one process and
-one policy set; replicas each have their own and need nothing shared, since a miss only costs
-time.
+of the slot text, the value the spans the policy transforms and, per span, the audit fingerprint
+(a keyed HMAC, as written to the audit trail), so a resent history costs no hashing either.
+Entries are evicted least-recently-used when either bound is passed: a number of entries, and
+an estimate of the bytes they hold (an entry with many findings weighs more). The cache belongs
+to one process and one policy set; replicas each have their own and need nothing shared, since a
+miss only costs time.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ from guard.transform import Planned
 # Rough sizes of the Python objects an entry keeps alive, for the byte bound.
 _ENTRY_BYTES = 300
 _SPAN_BYTES = 200
+_FINGERPRINT_BYTES = 90
 
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
     language: str
     planned: tuple[Planned, ...]
+    # Audit fingerprints of the spans, made by the transformer whose key_id is given.
+    fingerprints: tuple[str, ...] | None = None
+    key_id: str = ""
 
 
 @dataclass
@@ -63,7 +68,8 @@ class AnalysisCache:
 
     @staticmethod
     def weight(key: bytes, value: Analysis) -> int:
-        return _ENTRY_BYTES + sys.getsizeof(key) + _SPAN_BYTES * len(value.planned)
+        span = _SPAN_BYTES + (_FINGERPRINT_BYTES if value.fingerprints is not None else 0)
+        return _ENTRY_BYTES + sys.getsizeof(key) + span * len(value.planned)
 
     def __len__(self) -> int:
         return len(self._data)

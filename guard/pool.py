@@ -21,7 +21,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -136,24 +136,46 @@ class PooledDetector:
         return self.analyze_batch([(text, language)])[0]
 
     def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[list[Finding]]:
-        try:
-            return self._run(items)
-        except BrokenProcessPool:
-            # A worker died (out of memory, killed): start a fresh pool and try once more.
-            with self._cv:
-                # Every caller waiting on the broken pool gets here; one restarts it.
-                if getattr(self._executor, "_broken", False):
-                    log.error("detector pool broken; restarting it")
-                    assert self._executor is not None
-                    self._executor.shutdown(wait=False, cancel_futures=True)
-                    self._executor = self._start()
-                    self._generation += 1
-                    self._busy = 0
-            return self._run(items)
+        return self.start_batch(items)()
+
+    def start_batch(
+        self, items: Sequence[tuple[str, str]]
+    ) -> Callable[[], list[list[Finding]]]:
+        """Queue the batch and return at once; calling the result waits for the findings.
+
+        The caller can do other work (transforming slots already analysed) meanwhile.
+        """
+        if not items:
+            return list
+        job = self._submit(items)
+
+        def wait() -> list[list[Finding]]:
+            try:
+                return self._wait(job)
+            except BrokenProcessPool:
+                return self._retry(items)
+
+        return wait
+
+    def _retry(self, items: Sequence[tuple[str, str]]) -> list[list[Finding]]:
+        # A worker died (out of memory, killed): start a fresh pool and try once more.
+        with self._cv:
+            # Every caller waiting on the broken pool gets here; one restarts it.
+            if getattr(self._executor, "_broken", False):
+                log.error("detector pool broken; restarting it")
+                assert self._executor is not None
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = self._start()
+                self._generation += 1
+                self._busy = 0
+        return self._run(items)
 
     def _run(self, items: Sequence[tuple[str, str]]) -> list[list[Finding]]:
         if not items:
             return []
+        return self._wait(self._submit(items))
+
+    def _submit(self, items: Sequence[tuple[str, str]]) -> _Job:
         with self._cv:
             job = _Job(items, self._seq)
             self._seq += 1
@@ -162,6 +184,10 @@ class PooledDetector:
             for index in range(len(job.groups)):
                 heapq.heappush(self._queue, (job.size, job.seq, index, job))
             self._pump()
+        return job
+
+    @staticmethod
+    def _wait(job: _Job) -> list[list[Finding]]:
         job.done.wait()
         if job.error is not None:
             raise job.error

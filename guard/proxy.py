@@ -7,6 +7,7 @@ route (vendor, endpoint)
   -> upstream.send(body)           pooled connection, streaming
   -> restore(response)             placeholders back to values, streaming-safe
   -> audit.record(exchange)        types, counts, places, keyed fingerprints; never values
+                                   (after the response is sent, in a task awaited at shutdown)
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class State:
     audit_writer: Executor  # one thread: SQLite writes in order, never on the loop
     cache: AnalysisCache  # slot analyses by content: history resent each turn is not redone
     session: aiohttp.ClientSession | None = None
+    # Audit writes still running; awaited before the store closes, so no row is lost.
+    audit_tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
 
 STATE = web.AppKey("state", State)
@@ -91,6 +94,7 @@ class Exchange:
     reason: str | None = None
     upstream_request_id: str | None = None
     inspection: Inspection | None = None
+    finished: float | None = None  # when the response was sent; the audit row is written later
 
     def audit_event(self) -> AuditEvent:
         findings: list[AuditFinding] = []
@@ -138,7 +142,7 @@ class Exchange:
             reason=self.reason,
             policy_digest=self.vendor.policy.digest,
             upstream_request_id=self.upstream_request_id,
-            duration_ms=round((time.time() - self.started) * 1000, 2),
+            duration_ms=round(((self.finished or time.time()) - self.started) * 1000, 2),
             findings=tuple(findings),
         )
 
@@ -171,7 +175,17 @@ async def handle(request: web.Request) -> web.StreamResponse:
             request_id=ex.request_id,
         )
     ex.status = ex.status or response.status
-    await _audit(state, ex)
+    if not response.prepared:
+        # Send the answer now, so the audit write below is not on its way to the client.
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        except ConnectionResetError:
+            ex.reason = ex.reason or "client_disconnected"
+    ex.finished = time.time()
+    task = asyncio.create_task(_audit(state, ex))
+    state.audit_tasks.add(task)
+    task.add_done_callback(state.audit_tasks.discard)
     log.info("%s %s %s %s %s", ex.request_id, vendor.name, ex.endpoint, ex.decision, ex.status)
     return response
 
@@ -328,9 +342,12 @@ async def _relay_body(
         except ValueError:
             doc = None
         if isinstance(doc, dict):
-            data = json.dumps(
-                restore_completion(doc, Restorer(mapping)), ensure_ascii=False
-            ).encode()
+            restored = restore_completion(doc, Restorer(mapping))
+            try:
+                data = json.dumps(restored, ensure_ascii=False).encode()
+            except UnicodeEncodeError:
+                # A lone surrogate in a restored value cannot be UTF-8; as an escape it can.
+                data = json.dumps(restored, ensure_ascii=True).encode()
     headers = upstream.response_headers(resp.headers)
     headers["X-Guard-Request-Id"] = ex.request_id
     return web.Response(status=resp.status, body=data, headers=headers)
@@ -354,8 +371,16 @@ async def _relay_stream(
             if tail:
                 await out.write(tail)
     except (aiohttp.ClientError, TimeoutError) as exc:
-        # Headers are sent: the error can only travel inside the stream.
+        # Headers are sent: the error can only travel inside the stream. Text the restorer
+        # held back (a placeholder that might continue) goes out first.
         ex.decision, ex.reason = "error", "upstream_stream_broken"
+        if restorer:
+            tail = restorer.close()
+            if tail:
+                if not tail.endswith((b"\n\n", b"\r\n\r\n")):
+                    # A cut-off event must end before the error event starts.
+                    tail += b"\n" if tail.endswith(b"\n") else b"\n\n"
+                await out.write(tail)
         await out.write(
             sse_error_event(
                 ex.vendor.config.error_style,
@@ -475,6 +500,8 @@ def create_app(state: State) -> web.Application:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         state.session = upstream.new_session()
         yield
+        if state.audit_tasks:
+            await asyncio.gather(*state.audit_tasks, return_exceptions=True)
         await state.session.close()
         state.pool.shutdown(wait=False, cancel_futures=True)
         if isinstance(state.detector, PooledDetector):

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from presidio_anonymizer.operators import Mask
@@ -116,6 +117,13 @@ def _merge_overlaps(spans: list[Planned]) -> list[Planned]:
 PLACEHOLDER_RE = re.compile(r"<([A-Z][A-Z0-9_]*)_(\d+)>")
 
 
+# value_key on ASCII text (most values) without NFKC or a per-character loop: the separators
+# `[\s\-./()]` stands for, and the digits, deleted by str.translate.
+_ASCII_SEPARATORS = str.maketrans("", "", " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f-./()")
+_ASCII_DIGITS = str.maketrans("", "", "0123456789")
+_SEPARATORS_RE = re.compile(r"[\s\-./()]")
+
+
 def value_key(entity_type: str, value: str) -> str:
     """The identity of a value for pseudonyms: variants that mean the same value share a key.
 
@@ -123,8 +131,15 @@ def value_key(entity_type: str, value: str) -> str:
     separators; everything else by case-folded, whitespace-collapsed NFKC text. Names are not
     merged beyond that: "J. Smith" and "John Smith" may be different people.
     """
+    if value.isascii():
+        # NFKC leaves ASCII unchanged; the same rule as below, by translation.
+        compact = value.translate(_ASCII_SEPARATORS)
+        digits = len(compact) - len(compact.translate(_ASCII_DIGITS))
+        if compact and digits >= max(4, len(compact) * 0.6):
+            return compact.upper()
+        return " ".join(value.lower().split())
     norm = unicodedata.normalize("NFKC", value)
-    compact = re.sub(r"[\s\-./()]", "", norm)
+    compact = _SEPARATORS_RE.sub("", norm)
     if compact and sum(c.isdigit() for c in compact) >= max(4, len(compact) * 0.6):
         return compact.upper()
     return " ".join(norm.casefold().split())
@@ -184,22 +199,42 @@ class Transformer:
         # vendor sees, so the vendor cannot match its logs against our audit trail.
         self._audit_key = hmac.new(fingerprint_key, b"guard/audit-fingerprint", "sha256").digest()
         self._hash_key = hmac.new(fingerprint_key, b"guard/hash-action", "sha256").digest()
+        # Names the audit key without revealing it: cached fingerprints are used only by the
+        # transformer that made them.
+        self.key_id = hmac.digest(self._audit_key, b"guard/key-id", "sha256").hex()[:16]
 
     def fingerprint(self, entity_type: str, value: str) -> str:
         msg = f"{entity_type}\x00{value_key(entity_type, value)}".encode()
-        return hmac.new(self._audit_key, msg, hashlib.sha256).hexdigest()[:32]
+        return hmac.digest(self._audit_key, msg, "sha256").hex()[:32]
 
-    def apply(self, text: str, planned: list[Planned], vault: Vault) -> tuple[str, list[Applied]]:
+    def fingerprints(self, text: str, planned: Sequence[Planned]) -> tuple[str, ...]:
+        """The audit fingerprint of every planned span of `text`, in order.
+
+        These are keyed hashes, never values, so an AnalysisCache may keep them next to the spans
+        (tagged with `key_id`): a resent history then costs no HMAC per finding.
+        """
+        return tuple(self.fingerprint(p.entity_type, text[p.start : p.end]) for p in planned)
+
+    def apply(
+        self,
+        text: str,
+        planned: Sequence[Planned],
+        vault: Vault,
+        fingerprints: Sequence[str] | None = None,
+    ) -> tuple[str, list[Applied]]:
+        """The new text and what was done; `fingerprints` (from `fingerprints`) saves their HMACs."""
+        if fingerprints is None:
+            fingerprints = self.fingerprints(text, planned)
         out: list[str] = []
         applied: list[Applied] = []
         pos = 0
-        for p in planned:
+        for p, fp in zip(planned, fingerprints, strict=True):
             value = text[p.start : p.end]
             replacement = self._replacement(p, value, vault)
             out.append(text[pos : p.start])
             out.append(replacement)
             pos = p.end
-            applied.append(Applied(p, replacement, self.fingerprint(p.entity_type, value)))
+            applied.append(Applied(p, replacement, fp))
         out.append(text[pos:])
         return "".join(out), applied
 
