@@ -16,6 +16,7 @@ import asyncio
 import json
 import logging
 import time
+import traceback
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -158,12 +159,25 @@ async def handle(request: web.Request) -> web.StreamResponse:
         return _unknown_vendor(state, request.match_info["vendor"])
     ex = Exchange(vendor, request.match_info["path"].strip("/"))
     try:
-        response = await _run(request, state, ex)
+        try:
+            response = await _run(request, state, ex)
+        except (GuardError, asyncio.CancelledError, ConnectionResetError):
+            raise
+        except Exception as exc:
+            # A bug, not a client error. aiohttp would log the exception's text, which may
+            # quote the request; only its type and place are logged, and the client gets a 500.
+            tb = traceback.extract_tb(exc.__traceback__)[-1:]
+            where = f"{tb[0].filename.rsplit('/', 1)[-1]}:{tb[0].lineno}" if tb else "?"
+            log.error("%s internal error: %s at %s", ex.request_id, type(exc).__name__, where)
+            raise GuardError(
+                500,
+                "guard_internal_error",
+                "the proxy failed on this request; see its log for the request id",
+                type_="server_error",
+            ) from None
     except GuardError as err:
         ex.decision = (
-            "blocked"
-            if err.code == "guard_policy_blocked"
-            else ("error" if err.status >= 500 else "refused")
+            "blocked" if err.code == "guard_policy_blocked" else ("error" if err.status >= 500 else "refused")
         )
         ex.reason, ex.status = err.code, err.status
         response = error_response(
@@ -255,8 +269,7 @@ async def _read_json(request: web.Request, limit: int) -> dict[str, Any]:
         raise GuardError(
             400,
             "guard_invalid_json",
-            f"the request body is not valid JSON: {exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno}",
+            f"the request body is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
         ) from None
     if not isinstance(body, dict):
         raise GuardError(400, "guard_invalid_json", "the request body must be a JSON object")
@@ -312,9 +325,7 @@ async def _forward(
         )
     except upstream.UpstreamError as err:
         raise GuardError(err.status, err.code, err.message, type_="upstream_error") from None
-    ex.upstream_request_id = resp.headers.get("x-request-id") or resp.headers.get(
-        "x-dashscope-request-id"
-    )
+    ex.upstream_request_id = resp.headers.get("x-request-id") or resp.headers.get("x-dashscope-request-id")
     mapping = ex.inspection.vault.restore_map() if ex.inspection else {}
     try:
         if resp.content_type == "text/event-stream":
@@ -324,9 +335,7 @@ async def _forward(
         resp.release()
 
 
-async def _relay_body(
-    resp: aiohttp.ClientResponse, ex: Exchange, mapping: dict[str, str]
-) -> web.Response:
+async def _relay_body(resp: aiohttp.ClientResponse, ex: Exchange, mapping: dict[str, str]) -> web.Response:
     try:
         data = await resp.read()
     except (aiohttp.ClientError, TimeoutError) as exc:
@@ -419,8 +428,7 @@ def _unknown_vendor(state: State, name: str) -> web.Response:
     return error_response(
         "openai",
         404,
-        f"unknown vendor in the URL; configured vendors: {known}. "
-        "Use base_url http://HOST:PORT/<vendor>/v1",
+        f"unknown vendor in the URL; configured vendors: {known}. Use base_url http://HOST:PORT/<vendor>/v1",
         code="guard_unknown_vendor",
         request_id="guard-" + uuid.uuid4().hex,
     )
@@ -448,9 +456,7 @@ async def not_found(request: web.Request) -> web.Response:
 # Building the app
 
 
-def build_state(
-    config: GuardConfig, detector: Detector | None = None, servers: int = 1
-) -> State:
+def build_state(config: GuardConfig, detector: Detector | None = None, servers: int = 1) -> State:
     """Load policies, the detector and the audit store; ConfigError stops start-up.
 
     A detector given here (tests share one) runs in threads; otherwise detection runs in worker

@@ -49,12 +49,8 @@ def guard(tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream) -> It
     server.close()
 
 
-def test_malformed_json_is_400_in_moonshot_shape(
-    guard: GuardServer, fake_upstream: FakeUpstream
-) -> None:
-    status, body = post(
-        guard.base_url("kimi") + "/chat/completions", b'{"model": "m", "messages": ['
-    )
+def test_malformed_json_is_400_in_moonshot_shape(guard: GuardServer, fake_upstream: FakeUpstream) -> None:
+    status, body = post(guard.base_url("kimi") + "/chat/completions", b'{"model": "m", "messages": [')
     assert status == 400
     assert set(body) == {"error"} and set(body["error"]) == {"type", "message"}
     assert body["error"]["type"] == "invalid_request_error"
@@ -138,9 +134,7 @@ def test_upstream_unreachable_is_502(tmp_path: Path, detector: Detector) -> None
         server.close()
 
 
-def test_upstream_timeout_is_504(
-    tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream
-) -> None:
+def test_upstream_timeout_is_504(tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream) -> None:
     def quick(cfg: GuardConfig) -> None:
         cfg.vendors["qwen"].timeout_seconds = 0.5
 
@@ -156,9 +150,7 @@ def test_upstream_timeout_is_504(
         server.close()
 
 
-def test_upstream_dropping_the_connection_is_502(
-    guard: GuardServer, fake_upstream: FakeUpstream
-) -> None:
+def test_upstream_dropping_the_connection_is_502(guard: GuardServer, fake_upstream: FakeUpstream) -> None:
     fake_upstream.mode = "drop"
     status, body = post(
         guard.base_url("kimi") + "/chat/completions",
@@ -188,12 +180,8 @@ def test_detector_failure_fails_closed(
     assert fake_upstream.received == []
 
 
-def test_token_array_embeddings_are_refused(
-    guard: GuardServer, fake_upstream: FakeUpstream
-) -> None:
-    status, body = post(
-        guard.base_url("qwen") + "/embeddings", b'{"model": "e", "input": [[1, 2, 3]]}'
-    )
+def test_token_array_embeddings_are_refused(guard: GuardServer, fake_upstream: FakeUpstream) -> None:
+    status, body = post(guard.base_url("qwen") + "/embeddings", b'{"model": "e", "input": [[1, 2, 3]]}')
     assert status == 400
     assert "cannot be inspected" in body["error"]["message"]
     assert fake_upstream.received == []
@@ -203,3 +191,27 @@ def test_healthz(guard: GuardServer) -> None:
     with urllib.request.urlopen(guard.root + "/healthz", timeout=10) as resp:
         body = json.loads(resp.read())
     assert body["status"] == "ok" and body["vendors"] == ["kimi", "qwen"]
+
+
+def test_internal_error_is_500_and_logs_no_request_text(
+    guard: GuardServer,
+    fake_upstream: FakeUpstream,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from guard.adapters import openai as adapter
+
+    def broken(endpoint: str, body: dict[str, Any]) -> list[object]:
+        raise ValueError(f"cannot handle {body}")
+
+    monkeypatch.setattr(adapter, "extract", broken)
+    text = "Call Maria Gonzalez on +1 415-555-0132"
+    status, body = post(
+        guard.base_url("kimi") + "/chat/completions",
+        json.dumps({"model": "m", "messages": [{"role": "user", "content": text}]}).encode(),
+    )
+    assert status == 500
+    assert body["error"]["type"] == "server_error"
+    assert "Maria" not in json.dumps(body) and "Maria" not in caplog.text
+    assert "internal error: ValueError" in caplog.text
+    assert fake_upstream.received == []
