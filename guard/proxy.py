@@ -46,6 +46,11 @@ INSPECTED = {"chat/completions": "POST", "embeddings": "POST"}
 PASSED_THROUGH = {"models": "GET"}
 
 
+def endpoint_label(endpoint: str) -> str:
+    """The endpoint as logged and audited: a refused path is the client's own text, not ours to keep."""
+    return endpoint if endpoint in INSPECTED or endpoint in PASSED_THROUGH else "(refused path)"
+
+
 @dataclass
 class Vendor:
     name: str
@@ -136,7 +141,7 @@ class Exchange:
             ts=self.started,
             request_id=self.request_id,
             vendor=self.vendor.name,
-            endpoint=self.endpoint,
+            endpoint=endpoint_label(self.endpoint),
             model=self.model,
             decision=self.decision,
             status=self.status,
@@ -200,7 +205,9 @@ async def handle(request: web.Request) -> web.StreamResponse:
     task = asyncio.create_task(_audit(state, ex))
     state.audit_tasks.add(task)
     task.add_done_callback(state.audit_tasks.discard)
-    log.info("%s %s %s %s %s", ex.request_id, vendor.name, ex.endpoint, ex.decision, ex.status)
+    log.info(
+        "%s %s %s %s %s", ex.request_id, vendor.name, endpoint_label(ex.endpoint), ex.decision, ex.status
+    )
     return response
 
 

@@ -60,9 +60,7 @@ def test_audit_file_holds_no_raw_value_and_no_key(
     assert person and all(r[4] == "<PERSON_1>" and len(r[5]) == 32 for r in person)
     # The same value in different places has the same fingerprint.
     assert len({r[5] for r in person}) == 1
-    blocked = db.execute(
-        "SELECT entity_type, category, action FROM findings WHERE request = 2"
-    ).fetchall()
+    blocked = db.execute("SELECT entity_type, category, action FROM findings WHERE request = 2").fetchall()
     assert ("US_SSN", "financial", "block") in blocked
 
 
@@ -143,3 +141,23 @@ def test_replicas_starting_together_share_one_key(tmp_path: Path) -> None:
         keys = list(pool.map(lambda _: load_or_create_key(path), range(16)))
     assert len(set(keys)) == 1 and len(keys[0]) == 32
     assert [p.name for p in path.parent.iterdir()] == ["audit.key"]  # no temporary file left
+
+
+def test_refused_paths_are_not_kept_verbatim(
+    tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream
+) -> None:
+    import urllib.error
+    import urllib.request
+
+    server = GuardServer(tmp_path, fake_upstream.base_url, detector)
+    try:
+        url = server.base_url("kimi") + "/files/maria.gonzalez@example.com"
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=10)
+        assert info.value.code == 404
+    finally:
+        server.close()
+    rows = (
+        sqlite3.connect(tmp_path / "audit.db").execute("SELECT endpoint, decision FROM requests").fetchall()
+    )
+    assert rows == [("(refused path)", "refused")]
