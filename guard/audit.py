@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -305,6 +305,3 @@ def _window(since: float | None, until: float | None, column: str) -> tuple[str,
         args.append(until)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
 
-
-def event_dict(event: AuditEvent) -> dict[str, Any]:
-    return asdict(event)

@@ -81,10 +81,5 @@ ENTITY_CATEGORIES: Final[dict[str, Category]] = {
 }
 
 
-def category_of(entity_type: str) -> Category:
-    """The category of a known entity type (KeyError for an unknown one: callers validate)."""
-    return ENTITY_CATEGORIES[entity_type]
-
-
 def is_known(entity_type: str) -> bool:
     return entity_type in ENTITY_CATEGORIES

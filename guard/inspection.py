@@ -15,7 +15,7 @@ from guard.cache import Analysis, AnalysisCache, slot_key
 from guard.chunking import pieces
 from guard.detect import Finding, TextAnalyzer
 from guard.policy import Policy
-from guard.transform import Applied, Blocked, Planned, Transformer, Vault, plan
+from guard.transform import Applied, Blocked, Transformer, Vault, plan
 
 
 @dataclass
@@ -24,10 +24,6 @@ class Inspection:
     applied: list[tuple[Slot, Applied]] = field(default_factory=list)
     vault: Vault = field(default_factory=Vault)
     blocked: Blocked | None = None
-
-
-def plan_slot(slot: Slot, policy: Policy, detector: TextAnalyzer) -> list[Planned]:
-    return list(analyze_texts([slot.text], policy, detector)[0].planned)
 
 
 def analyze_long(detector: TextAnalyzer, text: str, language: str) -> list[Finding]:

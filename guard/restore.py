@@ -49,8 +49,8 @@ __all__ = [
     "restore_completion",
 ]
 
-# Same shape as guard.transform.PLACEHOLDER_RE; not imported from there because that module pulls
-# in the analyzer stack, which the response path does not need.
+# The shape guard.transform.Vault.placeholder issues; not imported from there because that module
+# pulls in the analyzer stack, which the response path does not need.
 _CANONICAL = re.compile(r"<([A-Z][A-Z0-9_]*_\d+)>")
 _WORD = "[A-Za-z0-9_]"
 # Any name of placeholder shape. The patterns match this and the name is then looked up in the

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from guard.detect import Detector
+from guard.detect import TextAnalyzer
+from guard.inspection import analyze_texts
 from guard.policy import Policy
-from guard.transform import Applied, Blocked, Transformer, Vault, plan
+from guard.transform import Applied, Blocked, Transformer, Vault
 
 
 @dataclass
@@ -16,24 +17,21 @@ class ScanResult:
     vault: Vault
     blocked: Blocked | None = None
     language: str = "en"
-    findings_below_threshold: int = 0
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def scan_text(
     text: str,
     policy: Policy,
-    detector: Detector,
+    detector: TextAnalyzer,
     transformer: Transformer,
     vault: Vault | None = None,
     where: str = "text",
 ) -> ScanResult:
+    """The proxy's own analysis (long texts in pieces), applied to one text."""
     vault = vault if vault is not None else Vault()
-    language = detector.language_of(text)
-    findings = detector.analyze(text, language)
-    planned = plan(text, findings, policy, language)
-    for p in planned:
+    analysis = analyze_texts([text], policy, detector)[0]
+    for p in analysis.planned:
         if p.action == "block":
-            return ScanResult(text, [], vault, Blocked(p, where), language)
-    new_text, applied = transformer.apply(text, planned, vault)
-    return ScanResult(new_text, applied, vault, None, language)
+            return ScanResult(text, [], vault, Blocked(p, where), analysis.language)
+    new_text, applied = transformer.apply(text, analysis.planned, vault)
+    return ScanResult(new_text, applied, vault, None, analysis.language)

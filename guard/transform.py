@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from presidio_anonymizer.operators import Mask
 
 from guard.detect import Finding
-from guard.entities import ENTITY_CATEGORIES, Category
+from guard.entities import Category
 from guard.policy import Action, Policy
 
 # When overlapping findings are merged into one span, the strictest action wins.
@@ -112,9 +112,6 @@ def _merge_overlaps(spans: list[Planned]) -> list[Planned]:
 
 # ---------------------------------------------------------------------------------------------
 # Placeholders
-
-
-PLACEHOLDER_RE = re.compile(r"<([A-Z][A-Z0-9_]*)_(\d+)>")
 
 
 # value_key on ASCII text (most values) without NFKC or a per-character loop: the separators
@@ -271,6 +268,3 @@ def mask(value: str) -> str:
         + value[cut:]
     )
 
-
-def category_of_entity(entity_type: str) -> Category:
-    return ENTITY_CATEGORIES[entity_type]
