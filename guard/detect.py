@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar, Literal, Protocol
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NerModelConfiguration
@@ -61,6 +61,11 @@ _NER_MAPPING = {
 
 # What Presidio's context enhancer adds for a context word (its context_similarity_factor).
 _CONTEXT_BOOST = 0.35
+
+
+# What one analysis runs: everything, or one of the two halves a pool can run side by side
+# (spaCy's NER and the findings drawn from it; every other recognizer, on the tokens alone).
+Part = Literal["all", "ner", "rules"]
 
 
 class TextAnalyzer(Protocol):
@@ -127,6 +132,8 @@ class Detector:
             context_aware_enhancer=FastContextEnhancer(),
         )
         self._nlp_engine = nlp_engine
+        self._spacy = next(r for r in registry.recognizers if _name(r) == "SpacyRecognizer")
+        self._spacy_entities = list(self._spacy.supported_entities)
         self._nlp = nlp_engine.get_nlp("en")
         # spaCy adds every new token string to its vocabulary for good, so a long-running
         # proxy would grow without bound; each analysis runs in a memory zone that frees them.
@@ -162,27 +169,39 @@ class Detector:
         """
         return self._analyze([(text, language)])[0]
 
-    def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[list[Finding]]:
-        """`analyze` for several (text, language) pairs, with one batched NLP pass."""
-        if len(items) == 1:
-            return [self.analyze(*items[0])]
-        return self._analyze(items)
+    def analyze_batch(
+        self, items: Sequence[tuple[str, str]], part: Part = "all"
+    ) -> list[list[Finding]]:
+        """`analyze` for several (text, language) pairs, with one batched NLP pass.
 
-    def _analyze(self, items: Sequence[tuple[str, str]]) -> list[list[Finding]]:
+        With `part`, only half the work: "ner" and "rules" together find what "all" finds
+        (the proxy's plan merges overlapping findings, so Presidio's removal of findings inside
+        others of the same type, which then no longer happens across the halves, changes no
+        span; tests/test_detect_parts.py checks this on the corpus).
+        """
+        return self._analyze(items, part)
+
+    def _analyze(self, items: Sequence[tuple[str, str]], part: Part = "all") -> list[list[Finding]]:
         out: list[list[Finding]] = [[] for _ in items]
         todo = [(i, normalise(text)) for i, (text, _) in enumerate(items) if text.strip()]
         if not todo:
             return out
         with self._lock, self._nlp.memory_zone():
-            artifacts = self._nlp_engine.process_texts([n.text for _, n in todo], "en")
+            artifacts = self._nlp_engine.process_texts(
+                [n.text for _, n in todo], "en", ner=part != "rules"
+            )
             for (i, norm), nlp_artifacts in zip(todo, artifacts, strict=True):
-                # The decision process carries the context word Presidio's enhancer found.
-                results: list[RecognizerResult] = self.engine.analyze(
-                    text=norm.text,
-                    language="en",
-                    return_decision_process=True,
-                    nlp_artifacts=nlp_artifacts,
-                )
+                results: list[RecognizerResult]
+                if part == "ner":
+                    results = self._spacy.analyze(norm.text, self._spacy_entities, nlp_artifacts)
+                else:
+                    # The decision process carries the context word Presidio's enhancer found.
+                    results = self.engine.analyze(
+                        text=norm.text,
+                        language="en",
+                        return_decision_process=True,
+                        nlp_artifacts=nlp_artifacts,
+                    )
                 out[i] = self._findings(norm, results, items[i][1])
         return out
 
@@ -195,10 +214,13 @@ class Detector:
             languages = self._text_languages.get(recognizer)
             if languages is not None and language not in languages:
                 continue
-            if recognizer == "SpacyRecognizer" and not keep_ner_finding(
-                norm.text[r.start : r.end], r.entity_type
-            ):
-                continue
+            if recognizer == "SpacyRecognizer":
+                if not keep_ner_finding(norm.text[r.start : r.end], r.entity_type):
+                    continue
+                # At the end of a text the model may take a trailing newline into the name.
+                value = norm.text[r.start : r.end]
+                r.start += len(value) - len(value.lstrip())
+                r.end -= len(value) - len(value.rstrip())
             score = float(r.score)
             if recognizer in CONTEXT_REQUIRED and not (
                 r.analysis_explanation and r.analysis_explanation.supportive_context_word

@@ -27,11 +27,45 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer, Lemm
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from spacy.tokens import Doc
 
+from guard.recognizers.ner_noise import may_hold_named_entity
+
 # Segment length for the NER pass. Long enough that seams are rare, short enough to batch.
 SEGMENT = 2_000
 _BATCH = 64
 # Where a long text may be cut: after a newline, else after a sentence end, else nowhere.
 _CUTS = (re.compile(r"\n"), re.compile(r"[.!?\u3002]\s"))
+# Sentence ends, for the parts of a segment that NER may skip.
+_SENTENCE_END = re.compile(r"[.!?]\s+|\n+|[\u3002\uff01\uff1f]")
+# Shorter stretches without a possible name are read anyway: skipping them saves little, and
+# every cut changes what the model sees around it ("Hi H. I. Bush II" is cut after "I. ").
+MIN_SKIP = 120
+
+
+def ner_runs(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """(start, end, needs NER) runs that tile text[start:end]: sentences merged with their
+    neighbours that need the same, so NER reads whole stretches of text as before and skips
+    only sentences that cannot hold a name it would report (see may_hold_named_entity)."""
+    sentences: list[tuple[int, int, bool]] = []
+    a = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        b = m.end()
+        _add_run(sentences, a, b, may_hold_named_entity(text[a:b]))
+        a = b
+    if a < end or not sentences:
+        _add_run(sentences, a, end, may_hold_named_entity(text[a:end]))
+    if not any(needs for _, _, needs in sentences):
+        return [(start, end, False)]
+    runs: list[tuple[int, int, bool]] = []
+    for a, b, needs in sentences:
+        _add_run(runs, a, b, needs or b - a < MIN_SKIP)
+    return runs
+
+
+def _add_run(runs: list[tuple[int, int, bool]], a: int, b: int, needs: bool) -> None:
+    if runs and runs[-1][2] == needs:
+        runs[-1] = (runs[-1][0], b, needs)
+    else:
+        runs.append((a, b, needs))
 
 
 def segments(text: str, size: int = SEGMENT) -> list[tuple[int, int]]:
@@ -79,18 +113,28 @@ class FastNlpEngine(SpacyNlpEngine):
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         return next(iter(self.process_texts([text], language)))
 
-    def process_texts(self, texts: Sequence[str], language: str) -> Iterator[NlpArtifacts]:
-        """One batched NER pass over several texts (slots, pieces), cut into segments.
+    def process_texts(
+        self, texts: Sequence[str], language: str, ner: bool = True
+    ) -> Iterator[NlpArtifacts]:
+        """One batched NER pass over several texts (slots, pieces), cut into segments; with
+        `ner=False` the tokens alone.
 
         Must run inside `nlp.memory_zone()` if the process is long-lived (see Detector).
         """
         nlp = self.get_nlp(language)
-        spans = [segments(t) for t in texts]
-        flat = (t[a:b] for t, cuts in zip(texts, spans, strict=True) for a, b in cuts)
-        docs = nlp.pipe(flat, batch_size=_BATCH)
-        for cuts in spans:
-            parts = [next(docs) for _ in cuts]
-            doc = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+        # Every part is tokenised (the context enhancer reads the words around each finding);
+        # only the parts that may hold a name go through NER, in batches.
+        runs = [[r for a, b in segments(t) for r in ner_runs(t, a, b)] for t in texts]
+        parts = [[nlp.make_doc(t[a:b]) for a, b, _ in rs] for t, rs in zip(texts, runs, strict=True)]
+        todo = [
+            d for ds, rs in zip(parts, runs, strict=True) for d, r in zip(ds, rs, strict=True) if ner and r[2]
+        ]
+        if todo:
+            for _, component in nlp.pipeline:
+                # Every component of a trained pipeline has `pipe` (a plain function would not).
+                todo = list(component.pipe(todo, batch_size=_BATCH))  # type: ignore[attr-defined]
+        for docs in parts:
+            doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
             yield self._doc_to_nlp_artifact(doc, language)
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:

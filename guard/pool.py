@@ -8,6 +8,10 @@ A long document arrives as many pieces, sent in tasks of about `TASK_CHARS`. Tas
 queue ordered by the size of the request they belong to, and a worker that frees up takes the
 smallest request's next task: a short prompt waits for at most the pieces already running, never
 for the rest of a document, and a document still gets every worker when nothing else waits.
+
+A request that makes one task, arriving while two workers are idle, is split in two instead:
+spaCy's NER in one worker and every other recognizer in the other (Detector's "ner" and "rules"
+parts), so a fresh chat message waits for the longer half rather than for both.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from guard.detect import Detector, Finding, detector_version
+from guard.detect import Detector, Finding, Part, detector_version
 from guard.language import detect_language
 
 log = logging.getLogger("guard")
@@ -45,9 +49,9 @@ def _init_worker(spacy_model: str) -> None:
     _DETECTOR = Detector(spacy_model)
 
 
-def _analyze(items: Sequence[tuple[str, str]]) -> list[list[Finding]]:
+def _analyze(items: Sequence[tuple[str, str]], part: Part = "all") -> list[list[Finding]]:
     assert _DETECTOR is not None
-    return _DETECTOR.analyze_batch(items)
+    return _DETECTOR.analyze_batch(items, part)
 
 
 def _ready() -> int:
@@ -80,7 +84,7 @@ class _Job:
         self.items = items
         self.seq = seq
         self.size = sum(len(t) for t, _ in items)
-        self.groups: list[list[int]] = []
+        self.groups: list[tuple[list[int], Part]] = []
         self.out: list[list[Finding]] = [[] for _ in items]
         self.pending = 0
         self.error: BaseException | None = None
@@ -179,7 +183,10 @@ class PooledDetector:
         with self._cv:
             job = _Job(items, self._seq)
             self._seq += 1
-            job.groups = tasks(items)
+            job.groups = [(group, "all") for group in tasks(items)]
+            if len(job.groups) == 1 and not self._queue and self.processes - self._busy >= 2:
+                group = job.groups[0][0]
+                job.groups = [(group, "ner"), (group, "rules")]
             job.pending = len(job.groups)
             for index in range(len(job.groups)):
                 heapq.heappush(self._queue, (job.size, job.seq, index, job))
@@ -199,11 +206,11 @@ class PooledDetector:
             _, _, index, job = heapq.heappop(self._queue)
             if job.error is not None:
                 continue
-            group = job.groups[index]
+            group, part = job.groups[index]
             self._busy += 1
             assert self._executor is not None
             try:
-                future = self._executor.submit(_analyze, [job.items[i] for i in group])
+                future = self._executor.submit(_analyze, [job.items[i] for i in group], part)
             except BaseException as exc:  # a broken pool refuses submissions
                 self._busy -= 1
                 job.fail(exc)
@@ -218,7 +225,8 @@ class PooledDetector:
                 self._busy -= 1
             try:
                 for i, findings in zip(group, future.result(), strict=True):
-                    job.out[i] = findings
+                    # Both halves of a split task add to the same lists.
+                    job.out[i].extend(findings)
                 job.pending -= 1
                 if job.pending == 0:
                     job.done.set()

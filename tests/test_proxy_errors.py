@@ -165,10 +165,10 @@ def test_detector_failure_fails_closed(
 ) -> None:
     secret_text = "Call Maria Gonzalez"
 
-    def broken(text: str, language: str = "en") -> list[object]:
-        raise RuntimeError(f"model crashed on {text}")
+    def broken(items: list[tuple[str, str]], part: str = "all") -> list[object]:
+        raise RuntimeError(f"model crashed on {items[0][0]}")
 
-    monkeypatch.setattr(guard.state.detector, "analyze", broken)
+    monkeypatch.setattr(guard.state.detector, "analyze_batch", broken)
     status, body = post(
         guard.base_url("kimi") + "/chat/completions",
         json.dumps({"model": "m", "messages": [{"role": "user", "content": secret_text}]}).encode(),

@@ -67,7 +67,7 @@ def keep_ner_finding(value: str, entity_type: str) -> bool:
         return False
     # "Ich bin Arzt", "Der Build": a sentence start the English model took for a name;
     # "Hallo Zusammen": a greeting.
-    if value.split()[0].lower() in FUNCTION_WORDS | _GREETINGS:
+    if value.split()[0].lower() in _NOT_A_NAME_START:
         return False
     # Acronyms (AWS, EKS, GPU) are organisations or products, not people or places.
     if entity_type in {"PERSON", "LOCATION"} and _ALL_CAPS.fullmatch(value):
@@ -79,6 +79,31 @@ def keep_ner_finding(value: str, entity_type: str) -> bool:
 
 
 _GREETINGS = frozenset({"hallo", "hello", "hi", "hey", "dear", "liebe", "lieber", "servus", "moin"})
+_NOT_A_NAME_START = FUNCTION_WORDS | _GREETINGS
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def may_hold_named_entity(text: str) -> bool:
+    """False when no person, place, organisation or group that `keep_ner_finding` keeps can
+    be in `text`, so spaCy's NER need not read it.
+
+    A kept named finding starts with an upper-case letter (so it starts a run of letters with
+    one), has no Chinese character, and its first word is no function word or greeting. Text
+    in which every run of letters with a capital is a capitalised function word ("The", "Ich",
+    "Hi") or that has no capital at all (most Chinese text, lower-case chat) cannot hold one.
+    Only spaCy's dates (DATE_TIME) are not looked for there; Presidio's date recognizer still
+    finds dates written with digits.
+    """
+    if text.lower() == text:
+        return False
+    for m in _LETTERS.finditer(text):
+        word = m.group()
+        if word.lower() == word:
+            continue
+        if word[0].isupper() and word[1:].lower() == word[1:] and word.lower() in _NOT_A_NAME_START:
+            continue
+        return True
+    return False
 _PARTICLES = frozenset({"von", "van", "der", "den", "de", "du", "da", "di", "zu", "vom", "la", "le", "bin"})
 _LABEL_AFTER = re.compile(r"\s?:")
 # Last words of field labels that the model reads as names ("Kurze Frage:", "Customer Name:").
