@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PIECE = 20_000
+PIECE = 8_000
 OVERLAP = 400  # characters seen on each side beyond the owned range
 
 
