@@ -9,6 +9,10 @@ queue ordered by the size of the request they belong to, and a worker that frees
 smallest request's next task: a short prompt waits for at most the pieces already running, never
 for the rest of a document, and a document still gets every worker when nothing else waits.
 
+While short requests (one task) keep arriving, a long one leaves the last free worker to them: a
+chat message then never waits for a document's piece, and the document has every worker again
+once the chat has been quiet for `QUIET_SECONDS`.
+
 A request that makes one task, arriving while two workers are idle, is split in two instead:
 spaCy's NER in one worker and every other recognizer in the other (Detector's "ner" and "rules"
 parts), so a fresh chat message waits for the longer half rather than for both.
@@ -36,6 +40,7 @@ from guard.language import detect_language
 log = logging.getLogger("guard")
 
 TASK_CHARS = 8_000
+QUIET_SECONDS = 1.0
 
 _DETECTOR: Detector | None = None
 
@@ -92,6 +97,7 @@ class _Job:
         self.pending = 0
         self.error: BaseException | None = None
         self.done = threading.Event()
+        self.long = False
 
     def fail(self, exc: BaseException) -> None:
         if self.error is None:
@@ -117,6 +123,8 @@ class PooledDetector:
         self._queue: list[tuple[int, int, int, _Job]] = []
         self._busy = 0
         self._seq = 0
+        self._last_short = -QUIET_SECONDS
+        self._timer: threading.Timer | None = None
         self._executor: ProcessPoolExecutor | None = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -187,6 +195,9 @@ class PooledDetector:
             job = _Job(items, self._seq)
             self._seq += 1
             job.groups = [(group, "all") for group in tasks(items)]
+            job.long = len(job.groups) > 1
+            if not job.long:
+                self._last_short = time.monotonic()
             if len(job.groups) == 1 and not self._queue and self.processes - self._busy >= 2:
                 group = job.groups[0][0]
                 job.groups = [(group, "ner"), (group, "rules")]
@@ -206,6 +217,13 @@ class PooledDetector:
     def _pump(self) -> None:
         """Start queued tasks while workers are free, smallest request first (lock held)."""
         while self._queue and self._busy < self.processes:
+            if self._queue[0][3].long and self.processes - self._busy == 1:
+                # The smallest waiting request is long (so are all the others): the last free
+                # worker is kept for short ones while they keep coming.
+                quiet = self._last_short + QUIET_SECONDS - time.monotonic()
+                if quiet > 0:
+                    self._wake_after(quiet)
+                    return
             _, _, index, job = heapq.heappop(self._queue)
             if job.error is not None:
                 continue
@@ -219,6 +237,19 @@ class PooledDetector:
                 job.fail(exc)
                 continue
             future.add_done_callback(functools.partial(self._finished, self._generation, job, group))
+
+    def _wake_after(self, seconds: float) -> None:
+        """Look at the queue again when the chat has been quiet long enough (lock held)."""
+        if self._timer is not None and self._timer.is_alive():
+            return
+        self._timer = threading.Timer(seconds + 0.001, self._wake)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _wake(self) -> None:
+        with self._cv:
+            self._timer = None
+            self._pump()
 
     def _finished(
         self, generation: int, job: _Job, group: list[int], future: Future[list[list[Finding]]]
@@ -238,5 +269,8 @@ class PooledDetector:
             self._pump()
 
     def close(self, wait: bool = False) -> None:
+        with self._cv:
+            if self._timer is not None:
+                self._timer.cancel()
         if self._executor is not None:
             self._executor.shutdown(wait=wait, cancel_futures=True)
