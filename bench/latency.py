@@ -132,14 +132,20 @@ async def run(n: int, doc_n: int) -> int:
                 return [{"role": "user", "content": f"Summarise this ({rng.random()}):\n\n{doc}"}]
 
             print(f"measuring ({n} requests per scenario)...", flush=True)
-            for name, make, count, stream, target in (
+            # The 500 KB document goes last: its audit rows (tens of thousands) are written in
+            # the background after its answer, and would otherwise overlap the scenarios after it.
+            scenarios: list[tuple[str, Any, int, bool, float | None]] = [
                 ("short prompt", short, n, False, 10.0),
                 ("short prompt seen before (cache hit)", short_seen, n, False, None),
                 ("turn 30, history seen before (58 messages)", turn30, n, False, 10.0),
+                ("first chunk, short prompt", short, n, True, 5.0),
+                ("first chunk, turn 30", turn30, n, True, 5.0),
                 ("500 KB document (fresh)", document, doc_n, False, None),
-            ):
-                added, _ = await measure(session, direct, proxied, make, count, stream)
-                p50, p99 = percentile(added, 50), percentile(added, 99)
+            ]
+            for name, make, count, stream, target in scenarios:
+                added, added_first = await measure(session, direct, proxied, make, count, stream)
+                samples = added_first if stream else added
+                p50, p99 = percentile(samples, 50), percentile(samples, 99)
                 ok = target is None or p50 <= target
                 if target is not None:
                     checks.append(ok)
@@ -147,11 +153,6 @@ async def run(n: int, doc_n: int) -> int:
                     [name, count, f"{p50:.1f}", f"{p99:.1f}",
                      "–" if target is None else f"p50 ≤ {target:.0f}", "" if target is None else verdict(ok)]
                 )
-            for name, make in (("first chunk, short prompt", short), ("first chunk, turn 30", turn30)):
-                _, first = await measure(session, direct, proxied, make, n, True)
-                p50, p99 = percentile(first, 50), percentile(first, 99)
-                checks.append(p50 <= 5.0)
-                rows.append([name, n, f"{p50:.1f}", f"{p99:.1f}", "p50 ≤ 5", verdict(p50 <= 5.0)])
     finally:
         guard.close()
         await vendor.stop()

@@ -13,9 +13,12 @@ route (vendor, endpoint)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import logging
+import os
+import threading
 import time
 import traceback
 import uuid
@@ -500,9 +503,17 @@ def build_state(config: GuardConfig, detector: Detector | None = None, servers: 
             size * 2 if isinstance(analyzer, PooledDetector) else size,
             thread_name_prefix="guard-inspect",
         ),
-        audit_writer=ThreadPoolExecutor(1, thread_name_prefix="guard-audit"),
+        audit_writer=ThreadPoolExecutor(1, thread_name_prefix="guard-audit", initializer=_background_thread),
         cache=AnalysisCache(dc.cache_entries, int(dc.cache_megabytes * 1024 * 1024)),
     )
+
+
+def _background_thread() -> None:
+    """Lower this thread's CPU priority (Linux schedules threads one by one): the audit write
+    comes after the answer, and must not take a core from the detector workers (nice 5) that
+    are analysing the next request."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
 def create_app(state: State) -> web.Application:
