@@ -157,8 +157,13 @@ class Vault:
         self.values: dict[str, str] = {}  # placeholder -> the value as first written
         self.restorable: set[str] = set()
 
-    def placeholder(self, entity_type: str, value: str, restore: bool) -> str:
-        key = (entity_type, value_key(entity_type, value))
+    def placeholder(
+        self, entity_type: str, value: str, restore: bool, identity: str | None = None
+    ) -> str:
+        """The placeholder of `value`. `identity` may stand in for its value_key: the audit
+        fingerprint is a keyed hash of it, and a cached analysis carries it, so a resent history
+        is not normalised again."""
+        key = (entity_type, identity if identity is not None else value_key(entity_type, value))
         ph = self._by_key.get(key)
         if ph is None:
             n = self._counters.get(entity_type, 0) + 1
@@ -227,7 +232,7 @@ class Transformer:
         pos = 0
         for p, fp in zip(planned, fingerprints, strict=True):
             value = text[p.start : p.end]
-            replacement = self._replacement(p, value, vault)
+            replacement = self._replacement(p, value, vault, fp)
             out.append(text[pos : p.start])
             out.append(replacement)
             pos = p.end
@@ -235,9 +240,10 @@ class Transformer:
         out.append(text[pos:])
         return "".join(out), applied
 
-    def _replacement(self, p: Planned, value: str, vault: Vault) -> str:
+    def _replacement(self, p: Planned, value: str, vault: Vault, fingerprint: str) -> str:
         if p.action == "pseudonymize":
-            return vault.placeholder(p.entity_type, value, p.restore)
+            # Fingerprints are keyed hashes of (type, value_key): equal exactly when the keys are.
+            return vault.placeholder(p.entity_type, value, p.restore, "#" + fingerprint)
         if p.action == "redact":
             return f"[REDACTED:{p.entity_type}]"
         if p.action == "hash":
