@@ -253,6 +253,12 @@ class PooledDetector:
 
     def _pump(self) -> None:
         """Start queued tasks while workers are free, smallest request first (lock held)."""
+        if all(w.startup_error is not None for w in self._workers):
+            # No worker left to do the work: fail what waits rather than leave it hanging.
+            for _, _, _, job in self._queue:
+                job.fail(WorkerFailed("no detector worker is running"))
+            self._queue.clear()
+            return
         while self._queue:
             idle = self._idle()
             if not idle:
@@ -342,7 +348,11 @@ class PooledDetector:
                 return
             code = worker.process.exitcode if worker.process is not None else None
             log.error("detector worker %d ended (exit code %s); starting another", worker.index, code)
-            self._workers[worker.index] = self._spawn(worker.index)
+            try:
+                self._workers[worker.index] = self._spawn(worker.index)
+            except Exception as exc:  # the fork server itself is gone, or the machine is out of memory
+                log.error("detector worker %d could not be started: %s", worker.index, type(exc).__name__)
+                worker.startup_error = "could not be restarted"
             self._pump()
 
     def close(self, wait: bool = False) -> None:

@@ -114,3 +114,10 @@ def test_a_task_lost_twice_fails_the_request(pool: _Pool) -> None:
     pool._ended(pool.sent[2][0])
     waiter.join(5)
     assert len(errors) == 1
+
+
+def test_requests_fail_rather_than_wait_when_no_worker_can_run(pool: _Pool) -> None:
+    for worker in pool._workers:
+        worker.startup_error = "could not be restarted"
+    with pytest.raises(pool_module.WorkerFailed):
+        pool.analyze_batch([("Call Maria Gonzalez", "en")])
