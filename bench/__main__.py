@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("detection.py", "throughput.py", "latency.py", "concurrency.py", "restore_ttfb.py")
+SCRIPTS = (
+    "detection.py",
+    "throughput.py",
+    "latency.py",
+    "concurrency.py",
+    "restore_ttfb.py",
+    "ipc.py",
+)
 
 
 def main() -> int:
