@@ -14,6 +14,7 @@ SCRIPTS = (
     "concurrency.py",
     "restore_ttfb.py",
     "ipc.py",
+    "ner_floor.py",
 )
 
 
