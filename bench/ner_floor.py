@@ -1,11 +1,13 @@
-"""What one fresh chat message costs the detector, and how much more when the core was idle:
-spaCy's NER half and the recognizers' half (the two a pool runs side by side), back to back and
-after 20 ms of sleep before each call, in one run.
+"""The floor that spaCy's NER sets, in one run:
+
+* what one fresh chat message costs the detector, and how much more when the core was idle: the
+  NER half and the recognizers' half (the two a pool runs side by side), back to back and after
+  20 ms of sleep before each call. The NER half is the floor of the latency a fresh message adds:
+  the proxy cannot forward it before this pass is done;
+* how fast the NER half reads the corpus in batches, per core: the ceiling on throughput;
+* how much of the corpus and of the 500 KB document the name gate lets NER skip.
 
     .venv/bin/python bench/ner_floor.py [--n 200]
-
-The NER half is the floor of the latency a fresh message adds: the proxy cannot forward it
-before this pass is done.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._util import SPACY_MODEL
+from bench._util import SPACY_MODEL, corpus_texts, long_document
 from bench.latency import short_prompt
 
 
@@ -51,6 +53,30 @@ def main(argv: list[str] | None = None) -> int:
                 times.append((time.perf_counter() - t) * 1000)
             row.append(f"{statistics.median(times):.2f}")
         print(f"| {part} | {row[0]} | {row[1]} |")
+
+    from guard.nlp import ner_runs, segments
+    from guard.recognizers.text import normalise
+
+    texts = corpus_texts()
+    chars = sum(len(t) for t in texts)
+    t = time.perf_counter()
+    for i in range(0, len(texts), 64):
+        detector.analyze_batch([(x, "en") for x in texts[i : i + 64]], "ner")
+    rate = chars / (time.perf_counter() - t)
+    print()
+    print(f"NER half over the corpus in batches of 64 texts: {rate / 1000:,.1f}k chars/s on one core")
+    print()
+    print("| text | characters NER reads | skipped by the name gate |")
+    print("|---|---|---|")
+    for name, items in (("corpus", texts), ("500 KB document", [long_document(500_000)])):
+        total = read = 0
+        for text in items:
+            norm = normalise(text).text
+            for a, b in segments(norm):
+                for x, y, needs in ner_runs(norm, a, b):
+                    total += y - x
+                    read += y - x if needs else 0
+        print(f"| {name} | {read:,} of {total:,} | {1 - read / total:.1%} |")
     return 0
 
 

@@ -18,6 +18,7 @@ import gc
 import json
 import logging
 import os
+import sys
 import threading
 import time
 import traceback
@@ -512,8 +513,9 @@ def _background_thread() -> None:
     """Lower this thread's CPU priority (Linux schedules threads one by one): the audit write
     comes after the answer, and must not take a core from the detector workers (nice 5) that
     are analysing the next request."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    if sys.platform.startswith("linux"):  # elsewhere the id given would name a process
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
 def create_app(state: State) -> web.Application:
