@@ -34,7 +34,7 @@ class _Pool(PooledDetector):
 
 @pytest.fixture
 def pool(monkeypatch: pytest.MonkeyPatch) -> _Pool:
-    monkeypatch.setattr(pool_module, "QUIET_SECONDS", 0.2)
+    monkeypatch.setattr(pool_module, "QUIET_SECONDS", 1.0)
     return _Pool()
 
 
