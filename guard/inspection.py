@@ -15,6 +15,7 @@ from guard.cache import Analysis, AnalysisCache, slot_key
 from guard.chunking import pieces
 from guard.detect import Finding, TextAnalyzer
 from guard.policy import Policy
+from guard.recognizers.person_name import spread_names
 from guard.transform import Applied, Blocked, Transformer, Vault, plan
 
 
@@ -64,7 +65,9 @@ def _start_many(
                 at = f.start + p.start
                 if p.own_start <= at < p.own_end:
                     found[i].append(replace(f, start=at, end=f.end + p.start))
-        return found
+        # One decision per text: a name found in one place (or one piece) is a name everywhere
+        # in it. Done here, where the findings of both halves and all pieces are together.
+        return [spread_names(text, f) for (text, _), f in zip(items, found, strict=True)]
 
     return finish
 

