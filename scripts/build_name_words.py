@@ -6,7 +6,8 @@ them apart (names are frequent words too: "john" is as frequent as "rose"). Dict
 separate common words from proper nouns can:
 
 * English: LemmInflect's lexicon (MIT; built from the NLM SPECIALIST Lexicon, which lists
-  proper nouns capitalised and common words in lower case): every lower-case word form of it;
+  proper nouns capitalised and common words in lower case): every lower-case word form of it,
+  and the capitalised adjectives (nationalities and languages: "German", "Danish");
 * German: german-nouns (CC BY-SA 4.0, from the German Wiktionary): the nominative forms of the
   nouns that are not marked Vorname, Nachname, Toponym or Eigenname.
 
@@ -41,6 +42,8 @@ def english_words(site: Path) -> set[str]:
                     continue
                 forms = [row[0]] + [w for cell in row[2:] for w in cell.split("/")]
                 words.update(w for w in forms if w and w.islower())
+                if row[1] == "adj" and row[0][:1].isupper():
+                    words.add(row[0].casefold())  # "German", "Danish": adjectives, not names
     return words
 
 

@@ -150,9 +150,12 @@ def _is_field_label(text: str, start: int, end: int) -> bool:
 
 def keep_german_person(text: str, start: int, end: int) -> bool:
     """spaCy's English model reads capitalised German nouns as names ("Betreff", "Fallnummer",
-    "Krankmeldung"). In German text a one-word PERSON is dropped (our German recognizers find
-    names behind a title or label)."""
-    return " " in text[start:end].strip()
+    "Zwei Mann Besatzung"). In German text its PERSON counts only when a word of it is a name
+    word that is no German noun (guard.recognizers.person_name.corroborated); the name
+    recognizers find German names on their own."""
+    from guard.recognizers.person_name import corroborated
+
+    return corroborated(text, start, end, "de")
 
 
 class NoiseFilteredSpacyRecognizer(SpacyRecognizer):

@@ -25,6 +25,7 @@ both halves of the analysis are merged: see `spread_names`, called by guard.insp
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 import sys
 import unicodedata
@@ -81,7 +82,8 @@ _TITLES = _set(
 _MONTHS_DAYS = _set(
     "january february march april may june july august september october november december monday "
     "tuesday wednesday thursday friday saturday sunday januar februar märz juni juli oktober "
-    "dezember montag dienstag mittwoch donnerstag freitag samstag sonntag"
+    "dezember montag dienstag mittwoch donnerstag freitag samstag sonntag jan feb mar apr jun jul "
+    "aug sep sept oct nov dec mon tue wed thu fri sat sun"
 )
 # Words that name a relation or role, before a person's name: "my kid Sam", "meine Kollegin Jana".
 _RELATIONS = (
@@ -110,15 +112,16 @@ _SIGNOFFS = (
     r"|liebe grüße|beste grüße|freundliche grüße|mit freundlichen grüßen|herzliche grüße"
     r"|gruß|grüße|bis bald|cordialement|saludos|un saludo|atentamente|cordiali saluti|saluti"
 )
-# Verbs and prepositions whose object is often a person ("with Sam", "tell Anna", "für Jana").
+# Verbs whose object is a person ("tell Anna", "frag Jana"), and prepositions that often take one
+# ("with Sam", "für Jana"): the verbs lift a name word that is also an everyday word, the
+# prepositions only a name word in lower case or in a script without case.
 _TAKES_PERSON = (
-    r"with|by|from|to|for|and|or|ask|asked|call|called|tell|told|email|e-mail|text|texted|meet"
-    r"|met|invite|invited|thank|thanked|cc|via|visit|visited|see|saw|like|love|loves|miss|misses"
-    r"|remind|reminded|congratulate|help|helped|hug|kiss|marry|married|date|dating|against|beat"
-    r"|beats|vs|versus|replace|replaced|replaces|hire|hired|fire|fired|mit|von|bei|für|an|und"
-    r"|oder|frag|frage|fragen|ruf|rufe|anrufen|sag|sage|sagen|schreib|schreibe|treffe|treffen"
-    r"|traf|besuche|besuchen|gegen|danke|grüß|grüße|mentioned|named|called|featuring|feat|ft"
+    r"ask|asked|call|called|tell|told|email|e-mail|text|texted|meet|met|invite|invited|thank"
+    r"|thanked|cc|remind|reminded|congratulate|hug|kiss|marry|married|dating|beat|beats|vs"
+    r"|versus|replace|replaced|replaces|hire|hired|frag|frage|fragen|ruf|rufe|sag|sage|sagen"
+    r"|schreib|schreibe|treffe|treffen|traf|besuche|besuchen|danke|grüß|grüße|featuring|feat|ft"
 )
+_PREPOSITIONS = r"with|by|from|to|for|and|or|against|mit|von|bei|für|an|und|oder|gegen|via"
 # Verbs after a person's name ("Brunswijk said", "Sammer meinte").
 _SPEECH_AFTER = (
     r"said|says|say|told|tells|asked|asks|added|adds|wrote|writes|replied|replies|explained"
@@ -132,6 +135,7 @@ _RE_RELATION = re.compile(rf"(?i:\b(?:(?:{_POSSESSIVE})\s+(?:\w+\s+)?)?(?:{_RELA
 _RE_GREETING = re.compile(rf"(?i:(?:^|[\n.!?>\"'(]\s*)(?:{_GREETINGS}))\s*[,!]?\s+$")
 _RE_SIGNOFF = re.compile(rf"(?i:(?:^|\n)\s*(?:{_SIGNOFFS}))\s*[,.!]?\s*\n\s*$")
 _RE_TAKES = re.compile(rf"(?i:\b(?:{_TAKES_PERSON}))\s+$")
+_RE_PREPOSITION = re.compile(rf"(?i:\b(?:{_PREPOSITIONS}))\s+$")
 _RE_SPEECH = re.compile(rf"^\s*(?:,\s*)?(?i:(?:{_SPEECH_AFTER}))\b")
 # A speaker label: a line start, maybe a time stamp or a list mark, then the name and a colon.
 _RE_SPEAKER_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*|[-*•>][ \t]*)?$")
@@ -155,7 +159,14 @@ STRONG, WEAK, UNKNOWN, NONE = 3, 2, 1, 0
 @functools.cache
 def _common_name_words() -> tuple[frozenset[str], frozenset[str]]:
     en = frozenset(w.casefold() for w in data_terms("name_words_en.txt"))
-    de = frozenset(w.casefold() for w in data_terms("name_words_de.txt"))
+    # German given names are names first in German text, though Wiktionary lists a noun for many
+    # ("Hans", "Klaus", "Erika" the heather): the German locales' given names are left out.
+    german_given: set[str] = set()
+    for locale in ("de_DE", "de_AT", "de_CH"):
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            german_given.update(n.casefold() for n in getattr(provider, attr, ()) if isinstance(n, str))
+    de = frozenset(w.casefold() for w in data_terms("name_words_de.txt")) - german_given
     return en, de
 
 
@@ -279,24 +290,57 @@ class _Span:
     tokens: tuple[int, ...]  # indices of the name tokens (particles and initials excluded)
 
 
+# Characters that glue a word into an identifier, a path or an address.
+_GLUE = frozenset("0123456789_/\\=<>{}[]|~`$%^*+")
+_URLISH = re.compile(
+    r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b\w+(?:\.\w+)+/\S*|\b\w+\.(?:com|org|net|de|io|ly|co|cn)\b",
+    re.I,
+)
+# Endings of common nouns that no surname has ("Verwaltung", "Präsidentschaft", "Nation").
+_NOUN_ENDING = re.compile(
+    r"(?:ung|ungen|heit|keit|schaft|ismus|ität|nisse?|tion|tionen|sion|ment|ness|ity|ism|ship"
+    r"|hood|ology|ologie)$"
+)
+# German compounds are long; a capitalised German word of 12 letters that no list knows is a noun.
+_LONG_COMPOUND = 12
+
+
 def _tokens(text: str, language: str) -> list[_Tok]:
     lex = _lexicon()
     out: list[_Tok] = []
+    urls = [m.span() for m in _URLISH.finditer(text)]
     for m in _WORD.finditer(text):
         word = m.group()
         if _CJK.search(word):
             continue  # Chinese and Japanese: guard.recognizers.cn_name
+        a, b = m.span()
+        if (a > 0 and text[a - 1] in _GLUE) or (b < len(text) and text[b] in _GLUE):
+            continue  # part of an identifier, a path or a file name: "sha1", "os.path", "a_b"
+        if urls and any(s <= a < e for s, e in urls):
+            continue
         key = word.casefold().replace("’", "'")
+        if key.endswith("'s"):
+            key = key[:-2]  # "Brian's"
+        elif language == "de" and key.endswith("s") and key not in lex.surnames and key[:-1] in lex.surnames:
+            key = key[:-1]  # German genitive: "Schirachs", "Rudolphs"
+        elif language == "de" and key.endswith("s") and key not in lex.given and key[:-1] in lex.given:
+            key = key[:-1]
         shape = _shape(word)
         given, surname, strength = lex.strength(word, key, shape, language)
-        if (given or surname) is False and "-" in key:
-            # "Hans-Dietrich", "Müller-Lüdenscheidt": every part a name word
-            parts = [p for p in key.split("-") if p]
-            kinds = [lex.strength(p, p, shape, language) for p in parts]
-            if parts and all(k[2] >= UNKNOWN for k in kinds) and any(k[2] == STRONG for k in kinds):
-                given = any(k[0] for k in kinds[:1])
-                surname = any(k[1] for k in kinds)
-                strength = STRONG
+        if not (given or surname) and "-" in key:
+            # "Hans-Dietrich", "Jean-Pierre": every part a name word; "Karl-Marx-Stadt",
+            # "US-Präsident", "Löwen-Keeper": compounds
+            kinds = [lex.strength(p, p, shape, language) for p in key.split("-") if p]
+            strength = NONE
+            if kinds and all(k[2] == STRONG for k in kinds):
+                given, surname, strength = kinds[0][0], any(k[1] for k in kinds), STRONG
+        if strength == UNKNOWN and (
+            shape == "upper"  # "UNMIT", "ESB": acronyms
+            or _NOUN_ENDING.search(key)
+            or (language == "de" and len(key) >= _LONG_COMPOUND)
+            or (text.startswith(".", m.end()) and len(key) <= 3)  # "St.", "Mio.": abbreviations
+        ):
+            strength = NONE
         out.append(_Tok(m.start(), m.end(), word, key, shape, given, surname, strength))
     return out
 
@@ -411,6 +455,17 @@ def _judge_run(text: str, tokens: Sequence[_Tok], core: Sequence[int]) -> float:
             return 0.75  # "Friedrich Peters", "Thomas Koch": a surname that is also a word
     if first.given and first.strength == WEAK and last.surname and last.strength == STRONG:
         return 0.75  # "Will Smith", "Mark Rutte"
+    if (
+        first.given
+        and first.strength == WEAK
+        and first.shape == "cap"
+        and first.key not in lex.stop
+        and first.key not in _MONTHS_DAYS
+        and last.strength == UNKNOWN
+        and last.shape == "cap"
+        and len(toks) == 2
+    ):
+        return 0.65  # "Hans Krankl", "Christian Rödl": a given name that is also a word
     if all(t.strength == STRONG for t in toks):
         return 0.8  # surname first ("Zhang Ning", "Nagy Péter"), or two surnames
     if first.strength == STRONG and last.strength == UNKNOWN and first.surname:
@@ -450,8 +505,13 @@ def _context_score(text: str, tokens: Sequence[_Tok], run: Sequence[int], handle
     if _RE_SPEECH.match(after) and toks[0].shape in ("cap", "upper", "nocase"):
         return 0.7
     lexical = any(t.given or t.surname for t in toks)
-    if lexical and _RE_TAKES.search(before) and not any(t.key in _MONTHS_DAYS for t in toks):
-        return 0.65
+    if lexical and not any(t.key in _MONTHS_DAYS or t.key in _stop_words() for t in toks):
+        if _RE_TAKES.search(before) and toks[0].shape != "upper":
+            return 0.65
+        lower = all(t.shape in ("lower", "nocase") for t in toks)
+        strong = all(t.strength == STRONG or t.shape == "nocase" for t in toks)
+        if lower and strong and _RE_PREPOSITION.search(before):
+            return 0.65
     if handles and all(len(t.key) >= 3 and t.key in handles for t in toks) and lexical:
         return 0.65
     return 0.0
@@ -494,6 +554,12 @@ def find_names(text: str, language: str | None = None) -> list[tuple[int, int, f
         for k, i in enumerate(core):
             tok = tokens[i]
             single = _single_score(tok, lower_text)
+            if single and _next_to_place(text, tokens, i):
+                single = 0.0  # "San Antonio", "Santa Clara"
+            # a capital that only starts the sentence: "Stolze 1,5 Millionen ..."
+            common = zipf(tok.key, language if language in ("en", "de") else "en") >= 3.0
+            if single and common and not tok.given and _sentence_start(text, tok):
+                single = 0.0
             if single:
                 add([i], single)
                 continue
@@ -506,6 +572,20 @@ def find_names(text: str, language: str | None = None) -> list[tuple[int, int, f
                 add([i], cue)
     _lists(text, tokens, found, lower_text)
     return [(s.start, s.end, s.score) for s in sorted(found.values(), key=lambda s: s.start)]
+
+
+def _next_to_place(text: str, tokens: Sequence[_Tok], i: int) -> bool:
+    lex = _lexicon()
+    for a, b in ((i - 1, i), (i, i + 1)):
+        joined = a >= 0 and b < len(tokens) and _gap(text, tokens[a], tokens[b]) == " "
+        if joined and _is_place(lex, text[tokens[a].start : tokens[b].end]):
+            return True
+    return False
+
+
+def _sentence_start(text: str, tok: _Tok) -> bool:
+    before = text[max(0, tok.start - 4) : tok.start].rstrip(" \t\"'(«„“")
+    return not before or before[-1] in ".!?\n:;"
 
 
 def _is_handle_or_tag(text: str, tok: _Tok) -> bool:
@@ -556,6 +636,8 @@ def _lists(text: str, tokens: Sequence[_Tok], found: dict[tuple[int, int], _Span
                 continue
             if tok.strength == NONE or tok.key in _MONTHS_DAYS or _is_handle_or_tag(text, tok):
                 continue
+            if tok.strength == WEAK and (tok.shape == "lower" or tok.key in _stop_words()):
+                continue
             if tok.shape == "lower" and not (tok.given or tok.surname):
                 continue
             if tok.strength == UNKNOWN and tok.shape == "nocase":
@@ -574,6 +656,16 @@ class PersonNameRecognizer(GuardRecognizer):
         if entities and "PERSON" not in entities:
             return []
         return [self.result("PERSON", a, b, score) for a, b, score in find_names(text)]
+
+
+def corroborated(text: str, start: int, end: int, language: str) -> bool:
+    """Some word of text[start:end] is a name word that is no everyday word of `language`, or the
+    span is a full name by the rules above: how spaCy's English model is checked on German text,
+    where it takes capitalised nouns for names ("Selbstdarstellung", "Zwei Mann Besatzung")."""
+    tokens = [t for t in _tokens(text[start:end], language) if t.key not in PARTICLES]
+    if any((t.given or t.surname) and t.strength == STRONG for t in tokens):
+        return True
+    return len(tokens) >= 2 and tokens[0].given and tokens[-1].shape == "cap" and tokens[-1].strength >= WEAK
 
 
 # ---------------------------------------------------------------------------------------------
