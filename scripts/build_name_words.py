@@ -1,9 +1,9 @@
-"""Build guard/data/name_words_en.txt and name_words_de.txt: the words of Faker's name lists that
-are also everyday words of English or German ("will", "rose", "mark"; "Koch", "Muster", "Wolf").
+"""Build guard/data/words_en.txt and words_de.txt: everyday English words and German common nouns,
+without proper nouns, so that a name detector can tell "will", "rose", "mark", "Koch", "Muster"
+(words that are also names: names only with context) from "Steve", "Bieber", "Merkel" (names).
 
-A name detector must not take these for names without context, and frequency alone cannot tell
-them apart (names are frequent words too: "john" is as frequent as "rose"). Dictionaries that
-separate common words from proper nouns can:
+Frequency alone cannot tell them apart (names are frequent words too: "john" is as frequent as
+"rose", "Merkel" as "Muster"). Dictionaries that keep proper nouns apart can:
 
 * English: LemmInflect's lexicon (MIT; built from the NLM SPECIALIST Lexicon, which lists
   proper nouns capitalised and common words in lower case): every lower-case word form of it,
@@ -11,8 +11,8 @@ separate common words from proper nouns can:
 * German: german-nouns (CC BY-SA 4.0, from the German Wiktionary): the nominative forms of the
   nouns that are not marked Vorname, Nachname, Toponym or Eigenname.
 
-Only the intersection with Faker's names is kept (a few thousand words), so the proxy needs
-neither package at run time. The German list is derived from Wiktionary data and is therefore
+Kept: the words of Faker's name lists, and words with a Zipf frequency of 3 or more (wordfreq),
+so the proxy needs neither package at run time and the lists stay small. The German list is derived from Wiktionary data and is therefore
 CC BY-SA 4.0 as well (its header says so).
 
 Neither package is a dependency of the project; install them in a scratch environment:
@@ -70,21 +70,23 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--site", required=True, type=Path, help="site-packages with both packages")
     args = ap.parse_args()
-    from guard.recognizers.words import given_names, surnames
+    from guard.recognizers.words import given_names, surnames, zipf
 
     names = given_names() | surnames()
-    en = sorted(w for w in english_words(args.site) if w.casefold() in names)
-    de = sorted({w for w in german_nouns(args.site) if w.casefold() in names})
+    # Every name word, and every word frequent enough to be met (one in a million words or
+    # more; rarer words are left out to keep the lists small).
+    en = sorted(w for w in english_words(args.site) if w.casefold() in names or zipf(w, "en") > 0)
+    de = sorted({w for w in german_nouns(args.site) if w.casefold() in names or zipf(w, "de") > 0})
     data = ROOT / "guard" / "data"
-    (data / "name_words_en.txt").write_text(
-        "# Words of Faker's name lists that are everyday English words (lower-case forms in\n"
-        "# LemmInflect 0.2.3, MIT, from the NLM SPECIALIST Lexicon). Built by\n"
+    (data / "words_en.txt").write_text(
+        "# Everyday English words (lower-case forms and capitalised adjectives in LemmInflect 0.2.3,\n"
+        "# MIT, from the NLM SPECIALIST Lexicon), frequent ones and those that are also names. Built by\n"
         "# scripts/build_name_words.py; do not edit by hand.\n" + "\n".join(en) + "\n",
         encoding="utf-8",
     )
-    (data / "name_words_de.txt").write_text(
-        "# Words of Faker's name lists that are German common nouns (german-nouns 1.2.5, from the\n"
-        "# German Wiktionary; this list is CC BY-SA 4.0 like its source). Built by\n"
+    (data / "words_de.txt").write_text(
+        "# German common nouns, nominative (german-nouns 1.2.5, from the German Wiktionary; this list\n"
+        "# is CC BY-SA 4.0 like its source), frequent ones and those that are also names. Built by\n"
         "# scripts/build_name_words.py; do not edit by hand.\n" + "\n".join(de) + "\n",
         encoding="utf-8",
     )

