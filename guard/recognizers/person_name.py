@@ -207,6 +207,11 @@ _NOT_ALONE = _set(
 )
 
 
+def not_a_person_alone(value: str) -> bool:
+    """One word that names software, a product or a deity more often than a person."""
+    return value.strip().casefold() in _NOT_ALONE
+
+
 def preload() -> None:
     _common_name_words()
     _stop_words()
@@ -270,7 +275,7 @@ class _Lexicon:
             return given, surname, STRONG
         if shape == "nocase":
             return False, False, UNKNOWN
-        if self.is_common(key, language):
+        if self.is_common(key, language) or key in _NOT_ALONE:
             return False, False, NONE
         # In no list: a name we do not know ("Philippoussis", "Bieber") or a rare word.
         return False, False, UNKNOWN
@@ -334,7 +339,7 @@ def _tokens(text: str, language: str) -> list[_Tok]:
             if kinds and all(k[2] == STRONG for k in kinds):
                 given, surname, strength = kinds[0][0], any(k[1] for k in kinds), STRONG
         if strength == UNKNOWN and (
-            shape == "upper"  # "UNMIT", "ESB": acronyms
+            (shape == "upper" and len(key) <= 5)  # "UNMIT", "ESB": acronyms
             or _NOUN_ENDING.search(key)
             or (language == "de" and len(key) >= _LONG_COMPOUND)
             or (text.startswith(".", m.end()) and len(key) <= 3)  # "St.", "Mio.": abbreviations
@@ -385,7 +390,13 @@ def _runs(text: str, tokens: Sequence[_Tok], lower_text: bool) -> list[list[int]
             if cur:
                 prev = tokens[cur[-1]]
                 gap = _gap(text, prev, t)
-                joined = gap in (" ", "\u00a0") or (gap == ". " and _is_initial(text, prev))
+                joined = (
+                    gap in (" ", "\u00a0")
+                    or (gap == ". " and _is_initial(text, prev))
+                    or (all(w in _LINK_PARTICLES for w in gap.split())
+                    and gap.startswith(" ")
+                    and gap.endswith(" "))
+                )
                 same_case = (prev.shape == "nocase") == (t.shape == "nocase")
                 if not (joined and same_case):
                     runs.append(cur)
@@ -504,7 +515,9 @@ def _context_score(text: str, tokens: Sequence[_Tok], run: Sequence[int], handle
     if _RE_SPEECH.match(after) and toks[0].shape in ("cap", "upper", "nocase"):
         return 0.7
     lexical = any(t.given or t.surname for t in toks)
-    if lexical and not any(t.key in _MONTHS_DAYS or t.key in _stop_words() for t in toks):
+    # "ask Will": a stop word only when capitalised inside a sentence
+    stop = any(t.key in _stop_words() and (t.shape == "lower" or _sentence_start(text, t)) for t in toks)
+    if lexical and not stop and not any(t.key in _MONTHS_DAYS for t in toks):
         if _RE_TAKES.search(before) and toks[0].shape != "upper":
             return 0.65
         lower = all(t.shape in ("lower", "nocase") for t in toks)
@@ -569,6 +582,14 @@ def find_names(text: str, language: str | None = None) -> list[tuple[int, int, f
                 if tok.strength == UNKNOWN and tok.shape == "lower":
                     continue
                 add([i], cue)
+    if not lower_text:
+        # lower-case name words in text that is otherwise capitalised, where context says so:
+        # "with steve", "tell mirka" next to "@mirka_d"
+        for i, tok in enumerate(tokens):
+            if tok.shape == "lower" and tok.strength == STRONG and len(tok.key) >= 3:
+                cue = _context_score(text, tokens, [i], handles)
+                if cue >= 0.65 and not _is_handle_or_tag(text, tok):
+                    add([i], cue)
     if language == "en" and not lower_text:
         _given_and_word(text, tokens, runs, add)
         if not _title_case(tokens):
@@ -688,7 +709,11 @@ def _lists(text: str, tokens: Sequence[_Tok], found: dict[tuple[int, int], _Span
             continue
         names = sum(1 for c in chain if c[2] is not None)
         lexical = sum(
-            1 for c in chain if c[3] is not None and (c[3].given or c[3].surname) and c[3].strength >= WEAK
+            1
+            for c in chain
+            if c[3] is not None
+            and (c[3].given or c[3].surname)
+            and (c[3].strength == STRONG or c[3].shape == "nocase")
         )
         if names == 0 and lexical < 2:
             continue
@@ -698,6 +723,8 @@ def _lists(text: str, tokens: Sequence[_Tok], found: dict[tuple[int, int], _Span
             if tok.strength == NONE or tok.key in _MONTHS_DAYS or _is_handle_or_tag(text, tok):
                 continue
             if tok.strength == WEAK and (tok.shape == "lower" or tok.key in _stop_words()):
+                continue
+            if tok.key in _NOT_ALONE or tok.key in _lexicon().places:
                 continue
             if tok.shape == "lower" and not (tok.given or tok.surname):
                 continue
@@ -733,13 +760,16 @@ def corroborated(text: str, start: int, end: int, language: str) -> bool:
 # One decision per document
 
 
-def name_words(text: str, findings: Iterable[Finding], threshold: float = 0.5) -> dict[str, float]:
+def name_words(
+    text: str, findings: Iterable[Finding], threshold: float = 0.5
+) -> dict[str, tuple[float, frozenset[str] | None]]:
     """The words of the names found in `text` that identify on their own, with the best score:
-    "Halldór" and "Laxness" of "Halldór Laxness" (particles, titles and initials are left out,
-    and so are everyday words such as "Will", which are names only where they were found)."""
+    "Halldór" and "Laxness" of "Halldór Laxness" (particles, titles, initials and place names are
+    left out). An everyday word ("Koch", "Will") comes with the spellings it was found in: it is
+    a name elsewhere only written the same way, and not where it starts a sentence."""
     lex = _lexicon()
     language = detect_language(text)
-    words: dict[str, float] = {}
+    words: dict[str, tuple[float, frozenset[str] | None]] = {}
     for f in findings:
         if f.entity_type != "PERSON" or f.score < threshold:
             continue
@@ -748,11 +778,15 @@ def name_words(text: str, findings: Iterable[Finding], threshold: float = 0.5) -
             key = word.casefold()
             if len(key) < 3 or key in PARTICLES or key in _TITLES or _CJK.search(word):
                 continue
-            if lex.is_common(key, language) or key in lex.places or key in _NOT_ALONE:
+            if key in lex.places or key in _NOT_ALONE or key in _MONTHS_DAYS or key in lex.stop:
                 continue
-            if zipf(key, "en") >= 4.5 and not (key in lex.given or key in lex.surnames):
+            if word.islower() and lex.is_common(key, language):
                 continue
-            words[key] = max(words.get(key, 0.0), f.score)
+            score, forms = words.get(key, (0.0, frozenset()))
+            forms = (forms or frozenset()) | {word} if lex.is_common(key, language) else None
+            if key in words and words[key][1] is None:
+                forms = None
+            words[key] = (max(score, f.score), forms)
     return words
 
 
@@ -778,18 +812,22 @@ def spread_names(text: str, findings: list[Finding], threshold: float = 0.5) -> 
     words = name_words(text, findings, threshold)
     if not words:
         return findings
-    covered = [(f.start, f.end) for f in findings if f.entity_type == "PERSON"]
-    covered.sort()
+    covered = sorted((f.start, f.end) for f in findings if f.entity_type == "PERSON")
     extra: list[Finding] = []
     for m in _WORD.finditer(text):
-        key = m.group().casefold()
-        score = words.get(key)
-        if score is None:
+        word = m.group()
+        entry = words.get(word.casefold())
+        if entry is None:
             continue
+        score, forms = entry
         a, b = m.span()
         if any(s <= a and b <= e for s, e in covered):
             continue
-        if _is_handle_or_tag(text, _Tok(a, b, m.group(), key, "", False, False, 0)):
+        if a > 0 and text[a - 1] in "@#":
+            continue
+        if forms is not None and (
+            word not in forms or _sentence_start(text, _Tok(a, b, word, "", "", False, False, 0))
+        ):
             continue
         extra.append(Finding("PERSON", a, b, min(score, 0.75), "PersonNameRecognizer"))
     return findings + extra if extra else findings
