@@ -14,9 +14,10 @@ from guard.adapters.openai import Slot
 from guard.cache import Analysis, AnalysisCache, slot_key
 from guard.chunking import pieces
 from guard.detect import Finding, TextAnalyzer
+from guard.entities import ENTITY_CATEGORIES
 from guard.policy import Policy
-from guard.recognizers.person_name import spread_names
-from guard.transform import Applied, Blocked, Transformer, Vault, plan
+from guard.recognizers.person_name import name_occurrences, name_words, spread_names
+from guard.transform import Applied, Blocked, Planned, Transformer, Vault, plan
 
 
 @dataclass
@@ -128,9 +129,69 @@ def start_analysis(
                 cache.put(key, analysis)
             for i in todo[key]:
                 out[i] = analysis
-        return [a for a in out if a is not None]
+        done = [a for a in out if a is not None]
+        if len(done) > 1:
+            fresh = sorted(i for indices in todo.values() for i in indices)
+            _spread_across_slots(texts, done, fresh, policy, transformer)
+        return done
 
     return known, finish
+
+
+def _spread_across_slots(
+    texts: Sequence[str],
+    analyses: list[Analysis],
+    fresh: Sequence[int],
+    policy: Policy,
+    transformer: Transformer | None,
+) -> None:
+    """One decision per request: a name found in any slot is a name in the new slots too
+    ("Anna Koch" in the system prompt, "ask Koch" in the new message).
+
+    The cache keeps each slot's own analysis; what other slots add is worked out per request, so
+    a cached slot stays valid whatever it is sent with. Slots seen before (a resent history) are
+    left as they were sent then; the proxy may already have transformed them while the new ones
+    were analysed.
+    """
+    words: dict[str, tuple[float, frozenset[str] | None]] = {}
+    for text, a in zip(texts, analyses, strict=True):
+        people = [
+            Finding("PERSON", p.start, p.end, p.score, "") for p in a.planned if p.entity_type == "PERSON"
+        ]
+        if people:
+            for word, (score, forms) in name_words(text, people, 0.0, a.language).items():
+                old = words.get(word)
+                if old is None or old[0] < score:
+                    words[word] = (score, forms)
+    if not words:
+        return
+    for i in fresh:
+        a = analyses[i]
+        extra = name_occurrences(texts[i], words, [(p.start, p.end) for p in a.planned])
+        planned = []
+        for start, end, score in extra:
+            if score < policy.threshold("PERSON", a.language):
+                continue
+            d = policy.decide("PERSON", a.language)
+            if d.action == "allow":
+                continue
+            planned.append(
+                Planned(
+                    "PERSON", ENTITY_CATEGORIES["PERSON"], start, end, score, d.action, d.restore, d.source
+                )
+            )
+        if not planned:
+            continue
+        merged = tuple(sorted((*a.planned, *planned), key=lambda p: p.start))
+        if transformer is not None:
+            analyses[i] = replace(
+                a,
+                planned=merged,
+                fingerprints=transformer.fingerprints(texts[i], merged),
+                key_id=transformer.key_id,
+            )
+        else:
+            analyses[i] = replace(a, planned=merged, fingerprints=None)
 
 
 def _first_block(slots: Sequence[Slot], analyses: Sequence[Analysis]) -> Blocked | None:

@@ -140,3 +140,22 @@ def test_find_names_spans(text: str, language: str, expected: list[str]) -> None
         assert name in got, (name, got)
     if not expected:
         assert all(" " not in g or g.startswith("J.") for g in got) or got == [], got
+
+
+def test_a_name_in_one_slot_is_a_name_in_the_new_slots(detector: Detector, kimi_policy: Policy) -> None:
+    """The system prompt names Herr Thomas Koch; the new message says "Koch" alone, where the
+    word is also a German noun. The cache keeps each slot's own analysis."""
+    from guard.cache import AnalysisCache
+    from guard.inspection import analyze_texts
+
+    system = "Du schreibst Briefe für Herrn Thomas Koch aus Kassel."
+    message = "Schreib bitte, dass Koch morgen nicht kommen kann."
+    cache = AnalysisCache()
+    alone = analyze_texts([message], kimi_policy, detector, cache)[0]
+    assert not [p for p in alone.planned if p.entity_type == "PERSON"]
+    both = analyze_texts([system, message], kimi_policy, detector, AnalysisCache())
+    spans = [message[p.start : p.end] for p in both[1].planned if p.entity_type == "PERSON"]
+    assert spans == ["Koch"]
+    # the message's cached analysis is still its own
+    again = analyze_texts([message], kimi_policy, detector, cache)[0]
+    assert again == alone

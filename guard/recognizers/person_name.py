@@ -813,14 +813,15 @@ def corroborated(text: str, start: int, end: int, language: str) -> bool:
 
 
 def name_words(
-    text: str, findings: Iterable[Finding], threshold: float = 0.5
+    text: str, findings: Iterable[Finding], threshold: float = 0.5, language: str | None = None
 ) -> dict[str, tuple[float, frozenset[str] | None]]:
     """The words of the names found in `text` that identify on their own, with the best score:
     "Halldór" and "Laxness" of "Halldór Laxness" (particles, titles, initials and place names are
     left out). An everyday word ("Koch", "Will") comes with the spellings it was found in: it is
     a name elsewhere only written the same way, and not where it starts a sentence."""
     lex = _lexicon()
-    language = detect_language(text)
+    if language is None:
+        language = detect_language(text)
     words: dict[str, tuple[float, frozenset[str] | None]] = {}
     for f in findings:
         if f.entity_type != "PERSON" or f.score < threshold:
@@ -864,8 +865,20 @@ def spread_names(text: str, findings: list[Finding], threshold: float = 0.5) -> 
     words = name_words(text, findings, threshold)
     if not words:
         return findings
-    covered = sorted((f.start, f.end) for f in findings if f.entity_type == "PERSON")
-    extra: list[Finding] = []
+    covered = [(f.start, f.end) for f in findings if f.entity_type == "PERSON"]
+    extra = [
+        Finding("PERSON", a, b, score, "PersonNameRecognizer")
+        for a, b, score in name_occurrences(text, words, covered)
+    ]
+    return findings + extra if extra else findings
+
+
+def name_occurrences(
+    text: str, words: dict[str, tuple[float, frozenset[str] | None]], covered: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, float]]:
+    """(start, end, score) of the occurrences in `text` of the name words `words` (from
+    `name_words`) that lie in none of the `covered` spans."""
+    out: list[tuple[int, int, float]] = []
     for m in _WORD.finditer(text):
         word = m.group()
         entry = words.get(word.casefold())
@@ -873,7 +886,7 @@ def spread_names(text: str, findings: list[Finding], threshold: float = 0.5) -> 
             continue
         score, forms = entry
         a, b = m.span()
-        if any(s <= a and b <= e for s, e in covered):
+        if any(s < b and a < e for s, e in covered):
             continue
         if a > 0 and text[a - 1] in "@#":
             continue
@@ -881,8 +894,8 @@ def spread_names(text: str, findings: list[Finding], threshold: float = 0.5) -> 
             word not in forms or _sentence_start(text, _Tok(a, b, word, "", "", False, False, 0))
         ):
             continue
-        extra.append(Finding("PERSON", a, b, min(score, 0.75), "PersonNameRecognizer"))
-    return findings + extra if extra else findings
+        out.append((a, b, min(score, 0.75)))
+    return out
 
 
 def _debug(text: str) -> None:  # pragma: no cover - a developer's aid
