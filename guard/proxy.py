@@ -38,7 +38,7 @@ from guard.cache import AnalysisCache
 from guard.config import GuardConfig, VendorConfig
 from guard.detect import Detector, TextAnalyzer
 from guard.inspection import Inspection, inspect_slots
-from guard.policy import Policy, load_policy
+from guard.policy import Policy, load_policy, policy_warnings
 from guard.pool import PooledDetector, default_processes
 from guard.restore import ChatStreamRestorer, Restorer, restore_completion
 from guard.transform import Transformer
@@ -110,20 +110,20 @@ class Exchange:
     def audit_event(self) -> AuditEvent:
         findings: list[AuditFinding] = []
         if self.inspection is not None:
-            blocked = self.inspection.blocked
-            if blocked is not None:
-                p = blocked.planned
+            # Blocked findings have the shape of the others: a repeated blocked key shows up
+            # under the same fingerprint.
+            for b in self.inspection.block_findings:
                 findings.append(
                     AuditFinding(
-                        p.entity_type,
-                        p.category,
+                        b.planned.entity_type,
+                        b.planned.category,
                         "block",
-                        blocked.where,
-                        None,
-                        blocked.where,
-                        p.score,
-                        p.source,
-                        "",
+                        b.slot.location,
+                        b.slot.message_index,
+                        b.slot.field,
+                        b.planned.score,
+                        b.planned.source,
+                        b.fingerprint,
                     )
                 )
             for slot, a in self.inspection.applied:
@@ -219,18 +219,18 @@ async def handle(request: web.Request) -> web.StreamResponse:
 async def _run(request: web.Request, state: State, ex: Exchange) -> web.StreamResponse:
     method = INSPECTED.get(ex.endpoint) or PASSED_THROUGH.get(ex.endpoint)
     if method is None:
+        # The path is the client's text (it may hold an id, an email): never quoted back.
         raise GuardError(
             404,
             "guard_endpoint_not_inspected",
-            f"the path /{ex.vendor.name}/v1/{ex.endpoint} is not inspected by this "
-            "proxy, so it is refused (supported: POST chat/completions, POST "
-            "embeddings, GET models)",
+            f"this {ex.vendor.name} path is not inspected by this proxy, so it is refused "
+            "(supported: POST chat/completions, POST embeddings, GET models)",
         )
     if request.method != method:
         raise GuardError(
             405,
             "guard_method_not_allowed",
-            f"{request.method} is not allowed on {ex.endpoint}; use {method}",
+            f"this method is not allowed on {ex.endpoint}; use {method}",
         )
     if ex.endpoint in PASSED_THROUGH:
         return await _forward(request, state, ex, None)
@@ -242,12 +242,12 @@ async def _run(request: web.Request, state: State, ex: Exchange) -> web.StreamRe
     except adapter.UninspectableInput as exc:
         raise GuardError(400, "guard_uninspectable_input", str(exc)) from None
 
-    ex.inspection = await _inspect(state, ex, slots)
+    ex.inspection = await _inspect(state, ex, slots, body)
     if ex.inspection.blocked is not None:
         raise GuardError(
             400,
             "guard_policy_blocked",
-            f"{ex.inspection.blocked} (policy {ex.vendor.policy.path}); nothing was "
+            f"{ex.inspection.blocked} (policy {ex.vendor.policy.file_name}); nothing was "
             "sent to the vendor. Remove it, or change the policy if it may be sent",
         )
     if ex.inspection.changes:
@@ -288,7 +288,9 @@ async def _read_json(request: web.Request, limit: int) -> dict[str, Any]:
     return body
 
 
-async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Inspection:
+async def _inspect(
+    state: State, ex: Exchange, slots: list[adapter.Slot], body: dict[str, Any]
+) -> Inspection:
     loop = asyncio.get_running_loop()
     try:
         return await loop.run_in_executor(
@@ -299,6 +301,7 @@ async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Ins
             state.detector,
             state.transformer,
             state.cache,
+            body,
         )
     except Exception as exc:
         # Fail closed. The exception text may quote the request, so only its type is reported.
@@ -382,25 +385,31 @@ async def _relay_stream(
     out = web.StreamResponse(status=resp.status, headers=headers)
     await out.prepare(request)
     restorer = ChatStreamRestorer(mapping) if mapping else None
+    # Without a restorer the bytes pass as they come, up to the end of the last whole event:
+    # an event the client cannot use yet waits for its end, so a break never leaves half of one
+    # in front of the error event.
+    unfinished = b""
     try:
         async for chunk in _chunks(resp):
-            piece = restorer.feed(chunk) if restorer else chunk
+            if restorer:
+                piece = restorer.feed(chunk)
+            else:
+                data = unfinished + chunk
+                end = _events_end(data)
+                piece, unfinished = data[:end], data[end:]
             if piece:
                 await out.write(piece)
-        if restorer:
-            tail = restorer.close()
-            if tail:
-                await out.write(tail)
+        tail = restorer.close() if restorer else unfinished
+        if tail:
+            await out.write(tail)
     except (aiohttp.ClientError, TimeoutError) as exc:
-        # Headers are sent: the error can only travel inside the stream. Text the restorer
-        # held back (a placeholder that might continue) goes out first.
+        # Headers are sent: the error can only travel inside the stream. What the restorer
+        # held back goes out first, restored, never as half a placeholder (see abort); an
+        # event cut short is dropped.
         ex.decision, ex.reason = "error", "upstream_stream_broken"
         if restorer:
-            tail = restorer.close()
+            tail = restorer.abort()
             if tail:
-                if not tail.endswith((b"\n\n", b"\r\n\r\n")):
-                    # A cut-off event must end before the error event starts.
-                    tail += b"\n" if tail.endswith(b"\n") else b"\n\n"
                 await out.write(tail)
         await out.write(
             sse_error_event(
@@ -415,6 +424,12 @@ async def _relay_stream(
         return out
     await out.write_eof()
     return out
+
+
+def _events_end(data: bytes) -> int:
+    """Where the last whole SSE event in `data` ends (after its blank line); 0 if none does."""
+    lf, crlf = data.rfind(b"\n\n"), data.rfind(b"\n\r\n")
+    return max(lf + 2 if lf >= 0 else 0, crlf + 3 if crlf >= 0 else 0)
 
 
 async def _chunks(resp: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
@@ -480,6 +495,10 @@ def build_state(config: GuardConfig, detector: Detector | None = None, servers: 
         if vc.policy not in policies:
             policies[vc.policy] = load_policy(vc.policy)
         vendors[name] = Vendor(name, vc, policies[vc.policy])
+    for path, policy in policies.items():
+        users = [n for n, v in vendors.items() if v.config.policy == path]
+        for warning in policy_warnings(policy, users, list(vendors)):
+            log.warning("policy %s: %s", path, warning)
     key = load_or_create_key(config.audit.key_path)
     dc = config.detector
     size = dc.pool_size or default_processes(servers)

@@ -52,8 +52,9 @@ def guard(tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream) -> It
 def test_malformed_json_is_400_in_moonshot_shape(guard: GuardServer, fake_upstream: FakeUpstream) -> None:
     status, body = post(guard.base_url("kimi") + "/chat/completions", b'{"model": "m", "messages": [')
     assert status == 400
-    assert set(body) == {"error"} and set(body["error"]) == {"type", "message"}
+    assert set(body) == {"error"} and set(body["error"]) == {"type", "message", "code"}
     assert body["error"]["type"] == "invalid_request_error"
+    assert body["error"]["code"] == "guard_invalid_json"
     assert "not valid JSON" in body["error"]["message"] and "line 1" in body["error"]["message"]
     assert fake_upstream.received == []
 
