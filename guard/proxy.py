@@ -31,7 +31,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from guard import upstream
+from guard import http_hygiene, upstream
 from guard.adapters import openai as adapter
 from guard.audit import AuditEvent, AuditFinding, AuditStore, load_or_create_key
 from guard.cache import AnalysisCache
@@ -540,7 +540,10 @@ def _background_thread() -> None:
 def create_app(state: State) -> web.Application:
     # The body limit is enforced by _read_json with a vendor-shaped 413; aiohttp's own check
     # must not fire first.
-    app = web.Application(client_max_size=state.config.max_body_bytes + 1)
+    # aiohttp's answers to requests it cannot parse must not quote them either (http_hygiene).
+    app = web.Application(
+        client_max_size=state.config.max_body_bytes + 1, handler_args=http_hygiene.handler_args()
+    )
     app[STATE] = state
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
