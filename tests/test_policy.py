@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from guard.detect import Detector
 from guard.entities import CATEGORIES
 from guard.errors import ConfigError
 from guard.policy import load_policy
@@ -214,10 +215,9 @@ def test_policy_check_warns_and_strict_fails(tmp_path: Path) -> None:
 
 
 def test_policy_warnings_are_logged_at_start_up(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, detector: Detector
 ) -> None:
     from guard.config import GuardConfig, VendorConfig
-    from guard.detect import Detector
     from guard.proxy import build_state
 
     risky = tmp_path / "kimi.yaml"
@@ -227,14 +227,9 @@ def test_policy_warnings_are_logged_at_start_up(
     )
     cfg.audit.path, cfg.audit.key_path = str(tmp_path / "a.db"), str(tmp_path / "a.key")
     caplog.set_level("WARNING", logger="guard")
-
-    class NoDetector:  # build_state only hands the detector on; nothing is analysed here
-        version = "none"
-
-    state = build_state(cfg, detector=NoDetector())  # type: ignore[arg-type]
+    state = build_state(cfg, detector=detector)
     state.audit.close()
     state.pool.shutdown()
     state.audit_writer.shutdown()
     logged = [r.getMessage() for r in caplog.records if r.name == "guard"]
     assert len(logged) == 3 and all(m.startswith(f"policy {risky}: ") for m in logged)
-    assert Detector  # imported for the type only
