@@ -8,8 +8,11 @@ from pathlib import Path
 
 import openai
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from guard.detect import Detector
+from guard.restore import Restorer
 from guard.transform import Vault, names_in, names_in_json
 from tests.harness import FakeUpstream, GuardServer
 
@@ -131,3 +134,32 @@ def test_a_token_in_tool_arguments_is_skipped(guard: GuardServer, fake_upstream:
     seen = fake_upstream.received[0].json["messages"][0]["content"]
     assert seen == "Send the template to <PERSON_2>."
     assert resp.choices[0].message.content == "I used <PERSON_1> in the template and wrote to John Miller."
+
+
+AROUND = [
+    "<", ">", "＜", "＞", "\\", "\\u003c", "\\u003e", "u003c", "n", " ", "_", "1", "a", "X",
+    "联", "。", "MY_",
+]  # fmt: skip
+NAMES = ["PERSON_1", "person_1", "Person_1", "PERSON_12"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(AROUND), max_size=4),
+    st.sampled_from(NAMES),
+    st.lists(st.sampled_from(AROUND), max_size=4),
+    st.booleans(),
+)
+@example(["\\u003c"], "PERSON_1", [], True)
+@example(["x\\n"], "PERSON_1", [], True)
+def test_every_name_the_restorer_would_restore_is_taken(
+    before: list[str], core: str, after: list[str], json_string: bool
+) -> None:
+    # Whatever the restorer would turn back into a value, names_in reports: so no number the
+    # user's text holds in any restorable form is ever issued.
+    text = "".join([*before, core, *after])
+    taken = names_in([text])
+    for name in ("PERSON_1", "PERSON_12"):
+        restorer = Restorer({f"<{name}>": "\x00"})
+        if restorer.restore_text(text, json_string=json_string) != text:
+            assert name in taken, (text, name)
