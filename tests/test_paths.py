@@ -121,7 +121,7 @@ def test_serve_audit_scan_and_check_work_from_any_directory(
         text=True,
     )
     try:
-        _wait_healthy(f"http://127.0.0.1:{port}/healthz", proc)
+        _wait_healthy(f"http://127.0.0.1:{port}/healthz", proc, seconds=180)  # a shared machine
         client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/kimi/v1", api_key="sk-x", max_retries=0)
         fake_upstream.reply = "ok"
         client.chat.completions.create(
