@@ -444,8 +444,12 @@ async def _audit(state: State, ex: Exchange) -> None:
 def _record(state: State, ex: Exchange) -> None:
     event = ex.audit_event()
     if state.metrics is not None:
-        # The metrics count what the audit row records, from the same event, in this thread.
-        state.metrics.observe(event, ex.inspect_seconds, ex.upstream_seconds)
+        # The metrics count what the audit row records, from the same event, in this thread;
+        # a failure there must not cost the row.
+        try:
+            state.metrics.observe(event, ex.inspect_seconds, ex.upstream_seconds)
+        except Exception as exc:
+            log.error("%s metrics update failed: %s", ex.request_id, type(exc).__name__)
     state.audit.record(event)
 
 
@@ -470,9 +474,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def not_found(request: web.Request) -> web.Response:
-    metrics = request.app[STATE].metrics
-    if metrics is not None:
-        metrics.unrouted_request("not_found")
+    counts = request.app[STATE].metrics
+    if counts is not None:
+        counts.unrouted_request("not_found")
     return error_response(
         "openai",
         404,
