@@ -95,7 +95,8 @@ class Metrics:
         )
         self.upstream_seconds = Histogram(
             "guard_upstream_seconds",
-            "Time from sending a request to the vendor until its response headers arrived",
+            "Time from sending a request to the vendor until its response headers arrived (or the "
+            "attempt failed)",
             ["vendor", "endpoint"],
             buckets=_UPSTREAM_BUCKETS,
             registry=r,
