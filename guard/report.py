@@ -268,7 +268,7 @@ def render_text(report: dict[str, Any]) -> str:
         ]
         if v["reasons"]:
             out.append("")
-            out.append(f"  {'not sent / failed':<10} {'reason':<34} {'requests':>8}")
+            out.append(f"  {'decision':<10} {'reason (not sent, or failed)':<34} {'requests':>8}")
             for r in v["reasons"]:
                 out.append(f"  {r['decision']:<10} {r['reason'] or '-':<34} {r['requests']:>8}")
         if v["categories"]:
