@@ -405,7 +405,7 @@ async def _relay_stream(
                 piece = restorer.feed(chunk)
             else:
                 data = unfinished + chunk
-                end = _events_end(data)
+                end = _events_end(data, len(unfinished))
                 piece, unfinished = data[:end], data[end:]
             if piece:
                 await out.write(piece)
@@ -436,9 +436,11 @@ async def _relay_stream(
     return out
 
 
-def _events_end(data: bytes) -> int:
-    """Where the last whole SSE event in `data` ends (after its blank line); 0 if none does."""
-    lf, crlf = data.rfind(b"\n\n"), data.rfind(b"\n\r\n")
+def _events_end(data: bytes, new: int = 0) -> int:
+    """Where the last whole SSE event in `data` ends (after its blank line); 0 if none does.
+    Bytes before `new` are known to hold no end, so only the rest (and the seam) is searched."""
+    at = max(0, new - 2)
+    lf, crlf = data.rfind(b"\n\n", at), data.rfind(b"\n\r\n", at)
     return max(lf + 2 if lf >= 0 else 0, crlf + 3 if crlf >= 0 else 0)
 
 
