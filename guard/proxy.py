@@ -31,14 +31,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from guard import upstream
+from guard import dashboard, http_hygiene, metrics, upstream
 from guard.adapters import openai as adapter
 from guard.audit import AuditEvent, AuditFinding, AuditStore, load_or_create_key
 from guard.cache import AnalysisCache
 from guard.config import GuardConfig, VendorConfig
 from guard.detect import Detector, TextAnalyzer
 from guard.inspection import Inspection, inspect_slots
-from guard.policy import Policy, load_policy
+from guard.metrics import Metrics
+from guard.policy import Policy, load_policy, policy_warnings
 from guard.pool import PooledDetector, default_processes
 from guard.restore import ChatStreamRestorer, Restorer, restore_completion
 from guard.transform import Transformer
@@ -76,6 +77,7 @@ class State:
     audit_writer: Executor  # one thread: SQLite writes in order, never on the loop
     cache: AnalysisCache  # slot analyses by content: history resent each turn is not redone
     session: aiohttp.ClientSession | None = None
+    metrics: Metrics | None = None  # None when the config turns GET /metrics off
     # Audit writes still running; awaited before the store closes, so no row is lost.
     audit_tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -106,24 +108,26 @@ class Exchange:
     upstream_request_id: str | None = None
     inspection: Inspection | None = None
     finished: float | None = None  # when the response was sent; the audit row is written later
+    inspect_seconds: float | None = None  # for the metrics
+    upstream_seconds: float | None = None  # until the vendor's response headers
 
     def audit_event(self) -> AuditEvent:
         findings: list[AuditFinding] = []
         if self.inspection is not None:
-            blocked = self.inspection.blocked
-            if blocked is not None:
-                p = blocked.planned
+            # Blocked findings have the shape of the others: a repeated blocked key shows up
+            # under the same fingerprint.
+            for b in self.inspection.block_findings:
                 findings.append(
                     AuditFinding(
-                        p.entity_type,
-                        p.category,
+                        b.planned.entity_type,
+                        b.planned.category,
                         "block",
-                        blocked.where,
-                        None,
-                        blocked.where,
-                        p.score,
-                        p.source,
-                        "",
+                        b.slot.location,
+                        b.slot.message_index,
+                        b.slot.field,
+                        b.planned.score,
+                        b.planned.source,
+                        b.fingerprint,
                     )
                 )
             for slot, a in self.inspection.applied:
@@ -219,18 +223,18 @@ async def handle(request: web.Request) -> web.StreamResponse:
 async def _run(request: web.Request, state: State, ex: Exchange) -> web.StreamResponse:
     method = INSPECTED.get(ex.endpoint) or PASSED_THROUGH.get(ex.endpoint)
     if method is None:
+        # The path is the client's text (it may hold an id, an email): never quoted back.
         raise GuardError(
             404,
             "guard_endpoint_not_inspected",
-            f"the path /{ex.vendor.name}/v1/{ex.endpoint} is not inspected by this "
-            "proxy, so it is refused (supported: POST chat/completions, POST "
-            "embeddings, GET models)",
+            f"this {ex.vendor.name} path is not inspected by this proxy, so it is refused "
+            "(supported: POST chat/completions, POST embeddings, GET models)",
         )
     if request.method != method:
         raise GuardError(
             405,
             "guard_method_not_allowed",
-            f"{request.method} is not allowed on {ex.endpoint}; use {method}",
+            f"this method is not allowed on {ex.endpoint}; use {method}",
         )
     if ex.endpoint in PASSED_THROUGH:
         return await _forward(request, state, ex, None)
@@ -242,12 +246,12 @@ async def _run(request: web.Request, state: State, ex: Exchange) -> web.StreamRe
     except adapter.UninspectableInput as exc:
         raise GuardError(400, "guard_uninspectable_input", str(exc)) from None
 
-    ex.inspection = await _inspect(state, ex, slots)
+    ex.inspection = await _inspect(state, ex, slots, body)
     if ex.inspection.blocked is not None:
         raise GuardError(
             400,
             "guard_policy_blocked",
-            f"{ex.inspection.blocked} (policy {ex.vendor.policy.path}); nothing was "
+            f"{ex.inspection.blocked} (policy {ex.vendor.policy.file_name}); nothing was "
             "sent to the vendor. Remove it, or change the policy if it may be sent",
         )
     if ex.inspection.changes:
@@ -288,8 +292,11 @@ async def _read_json(request: web.Request, limit: int) -> dict[str, Any]:
     return body
 
 
-async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Inspection:
+async def _inspect(
+    state: State, ex: Exchange, slots: list[adapter.Slot], body: dict[str, Any]
+) -> Inspection:
     loop = asyncio.get_running_loop()
+    started = time.perf_counter()
     try:
         return await loop.run_in_executor(
             state.pool,
@@ -299,6 +306,7 @@ async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Ins
             state.detector,
             state.transformer,
             state.cache,
+            body,
         )
     except Exception as exc:
         # Fail closed. The exception text may quote the request, so only its type is reported.
@@ -310,6 +318,8 @@ async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Ins
             "see the proxy's log for the error type",
             type_="server_error",
         ) from None
+    finally:
+        ex.inspect_seconds = time.perf_counter() - started
 
 
 async def _forward(
@@ -324,6 +334,7 @@ async def _forward(
     headers = upstream.request_headers(request.headers)
     if data is not None:
         headers["Content-Type"] = "application/json"
+    started = time.perf_counter()
     try:
         resp = await upstream.send(
             state.session,
@@ -337,6 +348,8 @@ async def _forward(
         )
     except upstream.UpstreamError as err:
         raise GuardError(err.status, err.code, err.message, type_="upstream_error") from None
+    finally:
+        ex.upstream_seconds = time.perf_counter() - started
     ex.upstream_request_id = resp.headers.get("x-request-id") or resp.headers.get("x-dashscope-request-id")
     mapping = ex.inspection.vault.restore_map() if ex.inspection else {}
     try:
@@ -382,25 +395,31 @@ async def _relay_stream(
     out = web.StreamResponse(status=resp.status, headers=headers)
     await out.prepare(request)
     restorer = ChatStreamRestorer(mapping) if mapping else None
+    # Without a restorer the bytes pass as they come, up to the end of the last whole event:
+    # an event the client cannot use yet waits for its end, so a break never leaves half of one
+    # in front of the error event.
+    unfinished = b""
     try:
         async for chunk in _chunks(resp):
-            piece = restorer.feed(chunk) if restorer else chunk
+            if restorer:
+                piece = restorer.feed(chunk)
+            else:
+                data = unfinished + chunk
+                end = _events_end(data, len(unfinished))
+                piece, unfinished = data[:end], data[end:]
             if piece:
                 await out.write(piece)
-        if restorer:
-            tail = restorer.close()
-            if tail:
-                await out.write(tail)
+        tail = restorer.close() if restorer else unfinished
+        if tail:
+            await out.write(tail)
     except (aiohttp.ClientError, TimeoutError) as exc:
-        # Headers are sent: the error can only travel inside the stream. Text the restorer
-        # held back (a placeholder that might continue) goes out first.
+        # Headers are sent: the error can only travel inside the stream. What the restorer
+        # held back goes out first, restored, never as half a placeholder (see abort); an
+        # event cut short is dropped.
         ex.decision, ex.reason = "error", "upstream_stream_broken"
         if restorer:
-            tail = restorer.close()
+            tail = restorer.abort()
             if tail:
-                if not tail.endswith((b"\n\n", b"\r\n\r\n")):
-                    # A cut-off event must end before the error event starts.
-                    tail += b"\n" if tail.endswith(b"\n") else b"\n\n"
                 await out.write(tail)
         await out.write(
             sse_error_event(
@@ -417,6 +436,14 @@ async def _relay_stream(
     return out
 
 
+def _events_end(data: bytes, new: int = 0) -> int:
+    """Where the last whole SSE event in `data` ends (after its blank line); 0 if none does.
+    Bytes before `new` are known to hold no end, so only the rest (and the seam) is searched."""
+    at = max(0, new - 2)
+    lf, crlf = data.rfind(b"\n\n", at), data.rfind(b"\n\r\n", at)
+    return max(lf + 2 if lf >= 0 else 0, crlf + 3 if crlf >= 0 else 0)
+
+
 async def _chunks(resp: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
     async for chunk in resp.content.iter_any():
         yield chunk
@@ -426,16 +453,26 @@ async def _audit(state: State, ex: Exchange) -> None:
     loop = asyncio.get_running_loop()
     try:
         # The event is built in the writer thread too: a long document has thousands of findings.
-        await loop.run_in_executor(state.audit_writer, _record, state.audit, ex)
+        await loop.run_in_executor(state.audit_writer, _record, state, ex)
     except Exception as exc:
         log.error("%s audit write failed: %s", ex.request_id, type(exc).__name__)
 
 
-def _record(audit: AuditStore, ex: Exchange) -> None:
-    audit.record(ex.audit_event())
+def _record(state: State, ex: Exchange) -> None:
+    event = ex.audit_event()
+    if state.metrics is not None:
+        # The metrics count what the audit row records, from the same event, in this thread;
+        # a failure there must not cost the row.
+        try:
+            state.metrics.observe(event, ex.inspect_seconds, ex.upstream_seconds)
+        except Exception as exc:
+            log.error("%s metrics update failed: %s", ex.request_id, type(exc).__name__)
+    state.audit.record(event)
 
 
 def _unknown_vendor(state: State, name: str) -> web.Response:
+    if state.metrics is not None:
+        state.metrics.unrouted_request("unknown_vendor")
     known = ", ".join(sorted(state.vendors))
     return error_response(
         "openai",
@@ -454,6 +491,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def not_found(request: web.Request) -> web.Response:
+    counts = request.app[STATE].metrics
+    if counts is not None:
+        counts.unrouted_request("not_found")
     return error_response(
         "openai",
         404,
@@ -480,10 +520,15 @@ def build_state(config: GuardConfig, detector: Detector | None = None, servers: 
         if vc.policy not in policies:
             policies[vc.policy] = load_policy(vc.policy)
         vendors[name] = Vendor(name, vc, policies[vc.policy])
+    for path, policy in policies.items():
+        users = [n for n, v in vendors.items() if v.config.policy == path]
+        for warning in policy_warnings(policy, users, list(vendors)):
+            log.warning("policy %s: %s", path, warning)
     key = load_or_create_key(config.audit.key_path)
     dc = config.detector
     size = dc.pool_size or default_processes(servers)
     analyzer: TextAnalyzer
+    cache = AnalysisCache(dc.cache_entries, int(dc.cache_megabytes * 1024 * 1024))
     if detector is not None:
         analyzer = detector
     elif dc.pool == "process":
@@ -505,7 +550,15 @@ def build_state(config: GuardConfig, detector: Detector | None = None, servers: 
             thread_name_prefix="guard-inspect",
         ),
         audit_writer=ThreadPoolExecutor(1, thread_name_prefix="guard-audit", initializer=_background_thread),
-        cache=AnalysisCache(dc.cache_entries, int(dc.cache_megabytes * 1024 * 1024)),
+        cache=cache,
+        metrics=Metrics(
+            {name: v.policy.digest for name, v in vendors.items()},
+            [*INSPECTED, *PASSED_THROUGH],
+            cache,
+            analyzer,
+        )
+        if config.metrics.enabled
+        else None,
     )
 
 
@@ -521,7 +574,10 @@ def _background_thread() -> None:
 def create_app(state: State) -> web.Application:
     # The body limit is enforced by _read_json with a vendor-shaped 413; aiohttp's own check
     # must not fire first.
-    app = web.Application(client_max_size=state.config.max_body_bytes + 1)
+    # aiohttp's answers to requests it cannot parse must not quote them either (http_hygiene).
+    app = web.Application(
+        client_max_size=state.config.max_body_bytes + 1, handler_args=http_hygiene.handler_args()
+    )
     app[STATE] = state
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -543,6 +599,11 @@ def create_app(state: State) -> web.Application:
 
     app.cleanup_ctx.append(lifecycle)
     app.router.add_get("/healthz", healthz)
+    # The security team's views, served like the proxy (loopback by default) unless turned off.
+    if state.metrics is not None:
+        metrics.add_route(app, state.metrics, state.config.host)
+    if state.config.dashboard.enabled:
+        dashboard.add_routes(app, state.config.audit.path, state.config.host)
     app.router.add_route("*", "/{vendor}/v1/{path:.*}", handle)
     app.router.add_route("*", "/{tail:.*}", not_found)
     return app

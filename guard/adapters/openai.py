@@ -33,11 +33,21 @@ class Slot:
     json_path: tuple[PathPart, ...] | None = None
     # the JSON value was a number; a transformed number is written back as a string
     json_number: bool = False
+    # From this index on, `path` holds keys the request chose (a tool's parameter names,
+    # metadata keys), not names of the API: `place` leaves them out.
+    keys_from: int | None = None
 
     @property
     def location(self) -> str:
         """A readable place for the audit trail and error messages, e.g. messages[2].content."""
         return _render(self.path) + (_render(self.json_path, dotted=True) if self.json_path else "")
+
+    @property
+    def place(self) -> str:
+        """The place named in an error answered to the client: `location` without any key the
+        request chose (tool-argument keys, schema property names), so nothing of the request
+        is quoted back, e.g. messages[2].tool_calls[0].function.arguments."""
+        return _render(self.path[: self.keys_from])
 
     @property
     def field(self) -> str:
@@ -66,6 +76,16 @@ def extract(endpoint: str, body: dict[str, Any]) -> list[Slot]:
 
 
 def _chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    # Tool definitions and the response schema first: a model reads them before the messages
+    # (chat templates put them at the top of the prompt), and as they are resent unchanged every
+    # turn, their placeholders keep their numbers while the conversation grows.
+    yield from _tool_slots(body)
+    yield from _response_format_slots(body)
+    yield from _message_slots(body)
+    yield from _other_chat_slots(body)
+
+
+def _message_slots(body: dict[str, Any]) -> Iterator[Slot]:
     messages = body.get("messages")
     if messages is None:
         return
@@ -103,9 +123,167 @@ def _chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
             yield from _json_string_slots(
                 (*base, "function_call", "arguments"), legacy["arguments"], i
             )
-    # The end-user identifier some clients send is often an email address.
-    if isinstance(body.get("user"), str):
-        yield Slot(("user",), body["user"], None)
+
+
+def _other_chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    """The request's other fields that carry text the vendor reads or keeps."""
+    # The end-user identifier some clients send is often an email address (`safety_identifier`
+    # is its newer name in OpenAI's API).
+    for key in ("user", "safety_identifier"):
+        if isinstance(body.get(key), str):
+            yield Slot((key,), body[key], None)
+    # Predicted output: text the model is told to expect in its answer.
+    prediction = body.get("prediction")
+    if isinstance(prediction, dict):
+        content = prediction.get("content")
+        if isinstance(content, str):
+            yield Slot(("prediction", "content"), content, None)
+        elif isinstance(content, list):
+            for j, part in enumerate(content):
+                if isinstance(part, dict) and isinstance(part.get("text"), str):
+                    yield Slot(("prediction", "content", j, "text"), part["text"], None)
+    # Stop sequences are inspected like text: a name in one is replaced by the same placeholder
+    # the model writes instead of the name, so the stop still fires.
+    stop = body.get("stop")
+    if isinstance(stop, str):
+        yield Slot(("stop",), stop, None)
+    elif isinstance(stop, list):
+        for j, item in enumerate(stop):
+            if isinstance(item, str):
+                yield Slot(("stop", j), item, None)
+    # Key-value tags stored with the request (`store: true`): the values, never the keys.
+    metadata = body.get("metadata")
+    if isinstance(metadata, dict):
+        for key, value in metadata.items():
+            if isinstance(value, str):
+                yield Slot(("metadata", key), value, None, keys_from=1)
+    # Qwen-MT: glossary terms and translation memory are text; the language codes are not.
+    options = body.get("translation_options")
+    if isinstance(options, dict):
+        for key, value in options.items():
+            if key not in ("source_lang", "target_lang"):
+                yield from _data_slots(value, ("translation_options", key), 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tool definitions and response schemas
+#
+# A model reads every string of a JSON schema: descriptions and titles, enum and const values,
+# defaults and examples. Function names, property names and the schema's own vocabulary
+# (`type: string`, `format: email`, `$ref`, the names in `required`) are not text and stay as
+# written, or the tools would no longer match the application's code. A keyword we do not know
+# is treated as text: a value is better replaced than forwarded unseen.
+
+# Keywords whose strings are names or vocabulary, never prose.
+_SCHEMA_NAMES = frozenset(
+    {
+        "type",
+        "format",
+        "$ref",
+        "$schema",
+        "$id",
+        "$anchor",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "required",
+        "dependentRequired",
+        "contentEncoding",
+        "contentMediaType",
+        "discriminator",
+    }
+)
+# Keywords whose value maps names (property names, definition names) to schemas.
+_SCHEMA_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+# Keywords whose value is an instance, not a schema: every string in it is text.
+_SCHEMA_DATA = frozenset({"enum", "const", "default", "examples", "example"})
+
+
+def _tool_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    # `tools` (current) and `functions` (the legacy list of bare function definitions)
+    for key in ("tools", "functions"):
+        tools = body.get(key)
+        if tools is None:
+            continue
+        if not isinstance(tools, list):
+            raise UninspectableInput(f"'{key}' must be a list of tool definitions")
+        for i, tool in enumerate(tools):
+            if not isinstance(tool, dict):
+                raise UninspectableInput(f"{key}[{i}] must be an object")
+            if key == "functions":
+                yield from _function_slots(tool, (key, i))
+                continue
+            for k, value in tool.items():
+                if k == "type":
+                    continue
+                if k == "function" and isinstance(value, dict):
+                    yield from _function_slots(value, (key, i, k))
+                else:
+                    yield from _data_slots(value, (key, i, k), 2)
+
+
+def _function_slots(fn: dict[str, Any], at: tuple[PathPart, ...]) -> Iterator[Slot]:
+    for k, value in fn.items():
+        if k in ("name", "strict"):
+            continue
+        if k == "parameters":
+            yield from _schema_slots(value, (*at, k), len(at) + 1)
+        else:
+            yield from _data_slots(value, (*at, k), len(at) + 1)
+
+
+def _response_format_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    fmt = body.get("response_format")
+    if not isinstance(fmt, dict):
+        return
+    for k, value in fmt.items():
+        if k == "type":
+            continue
+        at: tuple[PathPart, ...] = ("response_format", k)
+        if k == "json_schema" and isinstance(value, dict):
+            for jk, jv in value.items():
+                if jk in ("name", "strict"):
+                    continue
+                if jk == "schema":
+                    yield from _schema_slots(jv, (*at, jk), 3)
+                else:
+                    yield from _data_slots(jv, (*at, jk), 3)
+        else:
+            yield from _data_slots(value, at, 2)
+
+
+def _schema_slots(node: Any, at: tuple[PathPart, ...], keys_from: int) -> Iterator[Slot]:
+    """Every string of a JSON schema a model reads (see above); the structure stays."""
+    if isinstance(node, str):
+        yield Slot(at, node, None, keys_from=keys_from)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _schema_slots(item, (*at, i), keys_from)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in _SCHEMA_NAMES:
+                continue
+            where = (*at, key)
+            if key in _SCHEMA_DATA:
+                yield from _data_slots(value, where, keys_from)
+            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+                for name, sub in value.items():
+                    yield from _schema_slots(sub, (*where, name), keys_from)
+            else:
+                yield from _schema_slots(value, where, keys_from)
+
+
+def _data_slots(node: Any, at: tuple[PathPart, ...], keys_from: int) -> Iterator[Slot]:
+    """Every string in a JSON value (keys stay as they are)."""
+    if isinstance(node, str):
+        yield Slot(at, node, None, keys_from=keys_from)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _data_slots(item, (*at, i), keys_from)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _data_slots(value, (*at, key), keys_from)
 
 
 def _embedding_slots(body: dict[str, Any]) -> Iterator[Slot]:

@@ -16,11 +16,18 @@ recognizer works on the words alone, so it finds the same names whatever the mod
   words in a row ("Zhang Ning"), with particles ("van der", "bin") and initials between;
 * context: a title ("Mr", "Frau", "Dr"), a greeting or sign-off ("Hi X,", "Cheers,\\nX"), a
   speaker label at a line start ("Halldór:"), a relation or role ("my kid X", "meine Kollegin X",
-  "dad X"), a verb or preposition that takes a person ("with X", "tell X", "X said"), a list in
-  which another item is a name ("A, B and C"), a word that is part of an @handle in the text.
+  "dad X"), a role or office ("coach X", "FDP-Chef X"), a verb that takes a person ("tell X",
+  "X said", "sagt X"), a preposition before a lower-case name word ("with steve"), a list in
+  which another item is a name ("A, B and C"), a word that is part of an @handle in the text;
+* spaCy, where both halves of the analysis meet: a capitalised word alone inside a sentence that
+  no list knows ("against Rosset") is a name unless spaCy's model saw a place or organisation
+  there (see CANDIDATE); spaCy's own PERSON findings are checked against the lexicon in German
+  text (`corroborated`, used by guard.recognizers.ner_noise).
 
-One decision per document (a name found once is a name everywhere in the text) is made after
-both halves of the analysis are merged: see `spread_names`, called by guard.inspection.
+One decision per document: a name found once is a name everywhere in the text (`spread_names`,
+called by guard.inspection once the findings of both halves and all pieces of a slot are
+together), and in the new slots of the same request (guard.inspection, per request, so the
+per-slot cache is unchanged). An everyday word ("Will", "Koch") spreads only as it was written.
 """
 
 from __future__ import annotations
@@ -30,7 +37,6 @@ import gzip
 import importlib
 import importlib.resources
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -896,10 +902,3 @@ def name_occurrences(
             continue
         out.append((a, b, min(score, 0.75)))
     return out
-
-
-def _debug(text: str) -> None:  # pragma: no cover - a developer's aid
-    language = detect_language(text)
-    for t in _tokens(text, language):
-        print(t.text, t.shape, t.given, t.surname, t.strength, file=sys.stderr)
-    print(find_names(text, language), file=sys.stderr)
