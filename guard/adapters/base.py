@@ -1,0 +1,235 @@
+"""What the proxy asks of an API format, and the pieces the formats share.
+
+An adapter knows one API format (OpenAI-compatible chat, Anthropic Messages, DashScope native):
+which endpoints it serves, which texts of a request body the vendor will read (`extract`), how to
+write the transformed texts back (`rewrite`), how to put the real values back into an answer
+(`restore_body`, `stream_restorer`) and how that format spells an error. `guard/proxy.py` runs
+the same pipeline for every format and knows none of these details.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from guard.adapters.openai import PathPart, Slot, UninspectableInput
+from guard.config import ErrorStyle, VendorConfig
+from guard.restore import Restorer
+
+__all__ = [
+    "Adapter",
+    "Endpoint",
+    "PathPart",
+    "Slot",
+    "StreamRestorer",
+    "UninspectableInput",
+    "leaves",
+    "rewrite",
+    "schema_slots",
+    "value_slots",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One path an adapter serves. `inspected`: the body is read, inspected and rewritten;
+    otherwise the request carries no body the vendor reads and is passed through."""
+
+    name: str  # as audited, e.g. "messages/count_tokens"
+    method: str
+    inspected: bool = True
+
+
+class StreamRestorer(Protocol):
+    """Raw upstream SSE bytes in, restored bytes out; `close` once the upstream has ended."""
+
+    def feed(self, data: bytes) -> bytes: ...
+
+    def close(self) -> bytes: ...
+
+
+class Adapter(Protocol):
+    """The protocol `guard/proxy.py` uses: one implementation per API format."""
+
+    @property
+    def format(self) -> str:
+        """The format's name, as audit rows and logs give it."""
+        ...
+
+    @property
+    def label(self) -> str:
+        """How error messages name the format to a person, e.g. "Anthropic Messages"."""
+        ...
+
+    def endpoint(self, path: str) -> Endpoint | None:
+        """The endpoint at `path` (relative to the format's base URL), or None: not served."""
+        ...
+
+    def served(self) -> str:
+        """The endpoints served, for an error message."""
+        ...
+
+    def upstream(self, vendor: VendorConfig) -> str | None:
+        """The vendor's base URL for this format; None when the vendor does not offer it."""
+        ...
+
+    def extract(self, endpoint: Endpoint, body: dict[str, Any]) -> list[Slot]:
+        """Every text the vendor will read, in the order it reads them. Raises
+        UninspectableInput for text the proxy cannot read (it must not be forwarded)."""
+        ...
+
+    def rewrite(self, body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
+        """Write transformed texts into `body`, in place."""
+        ...
+
+    def restore_body(self, endpoint: Endpoint, doc: dict[str, Any], restorer: Restorer) -> dict[str, Any]:
+        """A non-streamed answer with the placeholders restored; `doc` is not changed."""
+        ...
+
+    def stream_restorer(self, endpoint: Endpoint, body: dict[str, Any], restorer: Restorer) -> StreamRestorer:
+        """A restorer for one streamed answer to `body` (the request as sent upstream)."""
+        ...
+
+    def error_response(
+        self,
+        style: ErrorStyle,
+        status: int,
+        message: str,
+        *,
+        type_: str,
+        code: str,
+        request_id: str,
+    ) -> web.Response:
+        """An error answered by the proxy, in the format's shape (`style`: the vendor's dialect
+        where the format has several)."""
+        ...
+
+    def stream_error(self, style: ErrorStyle, message: str, code: str, request_id: str) -> bytes:
+        """An error inside a stream whose headers are already sent."""
+        ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Slots shared by the formats
+
+
+def leaves(node: Any, at: tuple[PathPart, ...] = ()) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
+    """Every string and number inside a JSON value, with its path (booleans and null are not
+    text)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from leaves(value, (*at, key))
+    elif isinstance(node, list):
+        for idx, value in enumerate(node):
+            yield from leaves(value, (*at, idx))
+    elif isinstance(node, str) or (isinstance(node, int | float) and not isinstance(node, bool)):
+        yield at, node
+
+
+def value_slots(path: tuple[PathPart, ...], node: Any, message_index: int | None) -> Iterator[Slot]:
+    """Slots for the values of a JSON object held in the body itself (Anthropic `tool_use.input`,
+    unlike OpenAI's arguments, is an object, not a string). A number is inspected as its text and
+    written back as a string only if it changes."""
+    for jpath, leaf in leaves(node):
+        if isinstance(leaf, str):
+            yield Slot((*path, *jpath), leaf, message_index)
+        else:
+            yield Slot((*path, *jpath), json.dumps(leaf), message_index, json_number=True)
+
+
+# JSON Schema keywords whose strings are syntax, not prose: changing them would change what the
+# schema means. Everything else that is a string (descriptions, titles, enum values, defaults,
+# examples, comments) is text the model reads.
+_SCHEMA_SYNTAX = frozenset(
+    {
+        "type",
+        "$ref",
+        "$schema",
+        "$id",
+        "$anchor",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "$vocabulary",
+        "format",
+        "required",
+        "pattern",
+        "dependentRequired",
+        "contentEncoding",
+        "contentMediaType",
+    }
+)
+# Keywords whose value maps names (of properties, definitions) to schemas: the names are the
+# interface the tool is called with and stay; the schemas under them are walked.
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
+
+def schema_slots(path: tuple[PathPart, ...], schema: Any) -> Iterator[Slot]:
+    """Slots for the prose in a JSON Schema (a tool's input schema, a response format): every
+    string but the syntax keywords and property names. Numbers and booleans stay as they are."""
+    if isinstance(schema, str):
+        yield Slot(path, schema, None)
+    elif isinstance(schema, list):
+        for i, item in enumerate(schema):
+            yield from schema_slots((*path, i), item)
+    elif isinstance(schema, dict):
+        for key, value in schema.items():
+            if key in _SCHEMA_SYNTAX:
+                continue
+            if key in _SCHEMA_MAPS and isinstance(value, dict):
+                for name, sub in value.items():
+                    yield from schema_slots((*path, key, name), sub)
+            else:
+                yield from schema_slots((*path, key), value)
+
+
+def rewrite(body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
+    """Write new texts into `body` in place: a slot's path leads to a string (or a number, written
+    back as a string), or, with `json_path`, to a JSON document inside a string. Such a document is
+    re-serialised only when one of its values changed, so unchanged arguments stay byte for byte."""
+    docs: dict[tuple[PathPart, ...], Any] = {}
+    for slot, new_text in changes:
+        if slot.json_number and new_text == slot.text:
+            continue
+        if slot.json_path is None:
+            _set(body, slot.path, new_text)
+            continue
+        if slot.path not in docs:
+            docs[slot.path] = json.loads(_get(body, slot.path))
+        if not slot.json_path:
+            docs[slot.path] = new_text
+        else:
+            _set(docs[slot.path], slot.json_path, new_text)
+    for path, doc in docs.items():
+        _set(body, path, json.dumps(doc, ensure_ascii=False))
+
+
+def _get(node: Any, path: tuple[PathPart, ...]) -> Any:
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _set(node: Any, path: tuple[PathPart, ...], value: Any) -> None:
+    _get(node, path[:-1])[path[-1]] = value
+
+
+def restore_value(node: Any, restorer: Restorer) -> Any:
+    """A JSON value with every string in it restored (keys stay): Anthropic `tool_use.input`."""
+    if isinstance(node, str):
+        return restorer.restore_text(node)
+    if isinstance(node, list):
+        return [restore_value(v, restorer) for v in node]
+    if isinstance(node, dict):
+        return {k: restore_value(v, restorer) for k, v in node.items()}
+    return node
+
+
+def safe_name(value: Any) -> str:
+    """A client-chosen type name fit to quote in an error message (never request text)."""
+    if isinstance(value, str) and 0 < len(value) <= 40 and all(c.isalnum() or c in "_-." for c in value):
+        return repr(value)
+    return "an unrecognised type"
