@@ -41,7 +41,10 @@ class Slot:
 
     @property
     def field(self) -> str:
-        parts = self.path[2:] if self.message_index is not None else self.path
+        parts = self.path
+        if self.message_index is not None and "messages" in self.path:
+            # the place inside the message (DashScope's messages are one level down, in `input`)
+            parts = self.path[self.path.index("messages") + 2 :]
         return _render(parts).lstrip(".") + (
             _render(self.json_path, dotted=True) if self.json_path else ""
         )
