@@ -38,8 +38,8 @@ from guard.config import ErrorStyle, VendorConfig
 from guard.restore import Restorer, TextStreamRestorer
 
 ENDPOINTS = {
-    "v1/messages": Endpoint("messages", "POST"),
-    "v1/messages/count_tokens": Endpoint("messages/count_tokens", "POST"),
+    "v1/messages": Endpoint("messages", "v1/messages", "POST"),
+    "v1/messages/count_tokens": Endpoint("messages/count_tokens", "v1/messages/count_tokens", "POST"),
 }
 
 # Content blocks, by where they may appear. Each known type is inspected by `_block_slots`.
@@ -63,6 +63,7 @@ _SOURCE_BLOCKS = frozenset({"text", "image"})  # inside a document's `content` s
 class AnthropicAdapter:
     format = "anthropic"
     label = "Anthropic Messages"
+    upstream_setting = "anthropic_upstream"
 
     def endpoint(self, path: str) -> Endpoint | None:
         return ENDPOINTS.get(path)
@@ -72,9 +73,6 @@ class AnthropicAdapter:
 
     def upstream(self, vendor: VendorConfig) -> str | None:
         return vendor.anthropic_upstream
-
-    def upstream_path(self, endpoint: Endpoint) -> str:
-        return "v1/" + endpoint.name
 
     def extract(self, endpoint: Endpoint, body: dict[str, Any]) -> list[Slot]:
         return list(_request_slots(body))

@@ -16,7 +16,6 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
-from guard.adapters.openai import PathPart, Slot, UninspectableInput
 from guard.config import ErrorStyle, VendorConfig
 from guard.restore import Restorer
 
@@ -34,12 +33,58 @@ __all__ = [
 ]
 
 
+PathPart = str | int
+
+
+class UninspectableInput(ValueError):
+    """The body carries text in a form the proxy cannot inspect; it must not be forwarded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One text the vendor will see.
+
+    `path` leads to the string in the body; for tool-call arguments (JSON inside a string)
+    `json_path` leads further, to one value inside that JSON document.
+    """
+
+    path: tuple[PathPart, ...]
+    text: str
+    message_index: int | None
+    json_path: tuple[PathPart, ...] | None = None
+    # the JSON value was a number; a transformed number is written back as a string
+    json_number: bool = False
+
+    @property
+    def location(self) -> str:
+        """A readable place for the audit trail and error messages, e.g. messages[2].content."""
+        return _render(self.path) + (_render(self.json_path, dotted=True) if self.json_path else "")
+
+    @property
+    def field(self) -> str:
+        parts = self.path
+        if self.message_index is not None and "messages" in self.path:
+            # the place inside the message (DashScope's messages are one level down, in `input`)
+            parts = self.path[self.path.index("messages") + 2 :]
+        return _render(parts).lstrip(".") + (
+            _render(self.json_path, dotted=True) if self.json_path else ""
+        )
+
+
+def _render(path: tuple[PathPart, ...], dotted: bool = False) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out if dotted else out.lstrip(".")
+
+
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     """One path an adapter serves. `inspected`: the body is read, inspected and rewritten;
     otherwise the request carries no body the vendor reads and is passed through."""
 
-    name: str  # as audited, e.g. "messages/count_tokens"
+    name: str  # as audited and logged, e.g. "messages/count_tokens"
+    path: str  # under the format's base URL, the client's and the vendor's alike
     method: str
     inspected: bool = True
 
@@ -63,6 +108,11 @@ class Adapter(Protocol):
     @property
     def label(self) -> str:
         """How error messages name the format to a person, e.g. "Anthropic Messages"."""
+        ...
+
+    @property
+    def upstream_setting(self) -> str:
+        """The vendor setting that holds this format's upstream URL (see guard.config)."""
         ...
 
     def endpoint(self, path: str) -> Endpoint | None:

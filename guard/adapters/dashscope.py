@@ -37,16 +37,18 @@ from guard.config import ErrorStyle, VendorConfig
 from guard.restore import Restorer, TextStreamRestorer, restore_completion
 
 ENDPOINTS = {
-    "services/aigc/text-generation/generation": Endpoint("services/aigc/text-generation/generation", "POST"),
-    "services/aigc/multimodal-generation/generation": Endpoint(
-        "services/aigc/multimodal-generation/generation", "POST"
-    ),
+    path: Endpoint(path, path, "POST")
+    for path in (
+        "services/aigc/text-generation/generation",
+        "services/aigc/multimodal-generation/generation",
+    )
 }
 
 
 class DashScopeAdapter:
     format = "dashscope"
     label = "DashScope native"
+    upstream_setting = "native_upstream"
 
     def endpoint(self, path: str) -> Endpoint | None:
         return ENDPOINTS.get(path)
@@ -56,9 +58,6 @@ class DashScopeAdapter:
 
     def upstream(self, vendor: VendorConfig) -> str | None:
         return vendor.native_upstream
-
-    def upstream_path(self, endpoint: Endpoint) -> str:
-        return endpoint.name
 
     def extract(self, endpoint: Endpoint, body: dict[str, Any]) -> list[Slot]:
         return list(_request_slots(body))

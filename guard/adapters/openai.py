@@ -8,53 +8,25 @@ can carry text we cannot inspect make the request fail rather than slip through.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-PathPart = str | int
+from aiohttp import web
 
+from guard import vendor_errors
+from guard.adapters.base import Endpoint, PathPart, Slot, UninspectableInput, leaves, rewrite
+from guard.config import ErrorStyle, VendorConfig
+from guard.restore import ChatStreamRestorer, Restorer, restore_completion
 
-class UninspectableInput(ValueError):
-    """The body carries text in a form the proxy cannot inspect; it must not be forwarded."""
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """One text the vendor will see.
-
-    `path` leads to the string in the body; for tool-call arguments (JSON inside a string)
-    `json_path` leads further, to one value inside that JSON document.
-    """
-
-    path: tuple[PathPart, ...]
-    text: str
-    message_index: int | None
-    json_path: tuple[PathPart, ...] | None = None
-    # the JSON value was a number; a transformed number is written back as a string
-    json_number: bool = False
-
-    @property
-    def location(self) -> str:
-        """A readable place for the audit trail and error messages, e.g. messages[2].content."""
-        return _render(self.path) + (_render(self.json_path, dotted=True) if self.json_path else "")
-
-    @property
-    def field(self) -> str:
-        parts = self.path
-        if self.message_index is not None and "messages" in self.path:
-            # the place inside the message (DashScope's messages are one level down, in `input`)
-            parts = self.path[self.path.index("messages") + 2 :]
-        return _render(parts).lstrip(".") + (
-            _render(self.json_path, dotted=True) if self.json_path else ""
-        )
-
-
-def _render(path: tuple[PathPart, ...], dotted: bool = False) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out if dotted else out.lstrip(".")
+__all__ = [
+    "ADAPTER",
+    "OpenAIAdapter",
+    "PathPart",
+    "Slot",
+    "UninspectableInput",
+    "extract",
+    "rewrite",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,54 +110,72 @@ def _json_string_slots(path: tuple[PathPart, ...], raw: str, message_index: int)
         # Not JSON (a truncated or free-text argument): inspect it as plain text.
         yield Slot(path, raw, message_index)
         return
-    for jpath, leaf in _leaves(doc, ()):
+    for jpath, leaf in leaves(doc):
         if isinstance(leaf, str):
             yield Slot(path, leaf, message_index, jpath)
         else:
             yield Slot(path, str(leaf), message_index, jpath, json_number=True)
 
 
-def _leaves(node: Any, at: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _leaves(value, (*at, key))
-    elif isinstance(node, list):
-        for idx, value in enumerate(node):
-            yield from _leaves(value, (*at, idx))
-    elif isinstance(node, str) or (isinstance(node, int | float) and not isinstance(node, bool)):
-        yield at, node
-
-
 # ---------------------------------------------------------------------------------------------
+# The adapter the proxy uses (guard.adapters.base.Adapter)
 
 
-def rewrite(body: dict[str, Any], changes: list[tuple[Slot, str]]) -> None:
-    """Write new texts into `body` in place. Only changed slots are written, so a JSON string
-    whose values did not change is forwarded byte for byte (Kimi expects `$web_search` arguments
-    back unchanged)."""
-    docs: dict[tuple[PathPart, ...], Any] = {}
-    for slot, new_text in changes:
-        if slot.json_path is None:
-            _set(body, slot.path, new_text)
-            continue
-        if slot.path not in docs:
-            docs[slot.path] = json.loads(_get(body, slot.path))
-        value: Any = new_text
-        if slot.json_number and new_text == slot.text:
-            continue
-        if not slot.json_path:
-            docs[slot.path] = value
-        else:
-            _set(docs[slot.path], slot.json_path, value)
-    for path, doc in docs.items():
-        _set(body, path, json.dumps(doc, ensure_ascii=False))
+class OpenAIAdapter:
+    """The OpenAI-compatible chat format (`<vendor>/v1/...`), in each vendor's error dialect."""
+
+    format = "openai"
+    label = "OpenAI-compatible"
+    upstream_setting = "upstream"
+
+    def endpoint(self, path: str) -> Endpoint | None:
+        return _ENDPOINTS.get(path)
+
+    def served(self) -> str:
+        return "POST chat/completions, POST embeddings, GET models"
+
+    def upstream(self, vendor: VendorConfig) -> str | None:
+        return vendor.upstream
+
+    def extract(self, endpoint: Endpoint, body: dict[str, Any]) -> list[Slot]:
+        return extract(endpoint.name, body)
+
+    def rewrite(self, body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
+        rewrite(body, changes)
+
+    def restore_body(
+        self, endpoint: Endpoint, doc: dict[str, Any], restorer: Restorer
+    ) -> dict[str, Any]:
+        return restore_completion(doc, restorer) if restorer else doc
+
+    def stream_restorer(
+        self, endpoint: Endpoint, body: dict[str, Any], restorer: Restorer
+    ) -> ChatStreamRestorer:
+        return ChatStreamRestorer(restorer)
+
+    def error_response(
+        self,
+        style: ErrorStyle,
+        status: int,
+        message: str,
+        *,
+        type_: str,
+        code: str,
+        request_id: str,
+    ) -> web.Response:
+        return vendor_errors.error_response(
+            style, status, message, type_=type_, code=code, request_id=request_id
+        )
+
+    def stream_error(self, style: ErrorStyle, message: str, code: str, request_id: str) -> bytes:
+        return vendor_errors.sse_error_event(style, message, code, request_id)
 
 
-def _get(node: Any, path: tuple[PathPart, ...]) -> Any:
-    for part in path:
-        node = node[part]
-    return node
+_ENDPOINTS = {
+    "chat/completions": Endpoint("chat/completions", "chat/completions", "POST"),
+    "embeddings": Endpoint("embeddings", "embeddings", "POST"),
+    # No body the vendor reads: passed through.
+    "models": Endpoint("models", "models", "GET", inspected=False),
+}
 
-
-def _set(node: Any, path: tuple[PathPart, ...], value: Any) -> None:
-    _get(node, path[:-1])[path[-1]] = value
+ADAPTER = OpenAIAdapter()
