@@ -183,7 +183,7 @@ def test_vendor_defined_tools_keep_type_and_name() -> None:
         "messages": [],
     }
     locs = [s.location for s in ADAPTER.extract(MESSAGES, body)]
-    assert locs == ["tools[0].user_location.city"]
+    assert locs == ["tools[0].user_location.type", "tools[0].user_location.city"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,3 +369,32 @@ def test_error_body_shape() -> None:
     assert error_body(413, "x", "c", "r")["error"]["type"] == "request_too_large"
     assert error_body(502, "x", "c", "r")["error"]["type"] == "api_error"
     assert error_body(404, "x", "c", "r")["error"]["type"] == "not_found_error"
+
+
+def test_mcp_servers_and_tool_examples_are_read() -> None:
+    body = {
+        "tools": [
+            {
+                "name": "f",
+                "input_schema": {"type": "object"},
+                "input_examples": [{"to": "Ann", "type": "mail"}],
+            }
+        ],
+        "mcp_servers": [
+            {
+                "type": "url",
+                "name": "crm",
+                "url": "https://mcp.example.com/sse",
+                "authorization_token": "tok-1",
+            }
+        ],
+        "messages": [],
+    }
+    locs = [s.location for s in ADAPTER.extract(MESSAGES, body)]
+    assert locs == [
+        "tools[0].input_examples[0].to",
+        "tools[0].input_examples[0].type",
+        "mcp_servers[0].url",
+        "mcp_servers[0].authorization_token",
+    ]
+    assert ADAPTER.endpoint("v1/models") is not None and not ADAPTER.endpoint("v1/models").inspected  # type: ignore[union-attr]

@@ -1,10 +1,11 @@
 """Anthropic Messages: the format Claude Code and the Anthropic SDK speak, served by Moonshot
 (`api.moonshot.ai/anthropic`) and DashScope (`dashscope-intl.aliyuncs.com/apps/anthropic`).
 
-Requests: `POST /v1/messages` and `POST /v1/messages/count_tokens`. Inspected: `system` (a string or
-text blocks), every message's text blocks, `tool_use.input` values, `tool_result` content (a
-string or blocks), `thinking` text, plain-text documents and search results, tool definitions
-(descriptions and the prose of their input schemas), `metadata.user_id` and `stop_sequences`.
+Requests: `POST /v1/messages` and `POST /v1/messages/count_tokens` (and `GET /v1/models`, passed
+through). Inspected: `system` (a string or text blocks), every message's text blocks,
+`tool_use.input` values, `tool_result` content (a string or blocks), `thinking` text, plain-text
+documents and search results, tool definitions (descriptions and the prose of their input
+schemas), `metadata.user_id`, `stop_sequences` and remote MCP server settings.
 Images, PDF documents and encrypted thinking pass through. A block type this module does not know
 is refused: it may carry text, and text the proxy has not read must not reach the vendor.
 
@@ -28,6 +29,7 @@ from guard.adapters.base import (
     PathPart,
     Slot,
     UninspectableInput,
+    data_slots,
     restore_value,
     rewrite,
     safe_name,
@@ -40,6 +42,8 @@ from guard.restore import Restorer, TextStreamRestorer
 ENDPOINTS = {
     "v1/messages": Endpoint("messages", "v1/messages", "POST"),
     "v1/messages/count_tokens": Endpoint("messages/count_tokens", "v1/messages/count_tokens", "POST"),
+    # No body the vendor reads: passed through (where a vendor offers it).
+    "v1/models": Endpoint("models", "v1/models", "GET", inspected=False),
 }
 
 # Content blocks, by where they may appear. Each known type is inspected by `_block_slots`.
@@ -69,7 +73,7 @@ class AnthropicAdapter:
         return ENDPOINTS.get(path)
 
     def served(self) -> str:
-        return "POST /v1/messages, POST /v1/messages/count_tokens"
+        return "POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models"
 
     def upstream(self, vendor: VendorConfig) -> str | None:
         return vendor.anthropic_upstream
@@ -193,6 +197,14 @@ def _request_slots(body: dict[str, Any]) -> Iterator[Slot]:
         for k, stop in enumerate(stops):
             if isinstance(stop, str):
                 yield Slot(("stop_sequences", k), stop, None)
+    servers = body.get("mcp_servers")
+    if isinstance(servers, list):
+        # Remote MCP servers the vendor would call: their URLs and tokens reach the vendor.
+        for k, server in enumerate(servers):
+            if isinstance(server, dict):
+                for key, value in server.items():
+                    if key not in ("type", "name"):
+                        yield from data_slots(("mcp_servers", k, key), value)
     output = body.get("output_config")
     if isinstance(output, dict) and isinstance(output.get("format"), dict):
         # Structured output: its JSON schema is prose the model reads, like a tool's.
@@ -206,13 +218,13 @@ def _tool_slots(path: tuple[PathPart, ...], tool: dict[str, Any]) -> Iterator[Sl
         if isinstance(tool.get("description"), str):
             yield Slot((*path, "description"), tool["description"], None)
         yield from schema_slots((*path, "input_schema"), tool.get("input_schema"))
-        yield from schema_slots((*path, "input_examples"), tool.get("input_examples"))
+        yield from data_slots((*path, "input_examples"), tool.get("input_examples"))
         return
     # A vendor-defined tool (web search, bash, text editor ...): its settings may hold text
     # (a user's location, allowed domains); only its type and name are syntax.
     for key, value in tool.items():
         if key not in ("type", "name", "cache_control"):
-            yield from schema_slots((*path, key), value)
+            yield from data_slots((*path, key), value)
 
 
 def _text_block_slots(

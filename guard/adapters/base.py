@@ -26,6 +26,7 @@ __all__ = [
     "Slot",
     "StreamRestorer",
     "UninspectableInput",
+    "data_slots",
     "leaves",
     "rewrite",
     "schema_slots",
@@ -234,6 +235,14 @@ def schema_slots(path: tuple[PathPart, ...], schema: Any) -> Iterator[Slot]:
                     yield from schema_slots((*path, key, name), sub)
             else:
                 yield from schema_slots((*path, key), value)
+
+
+def data_slots(path: tuple[PathPart, ...], node: Any) -> Iterator[Slot]:
+    """Slots for every string in a JSON value that is data, not schema (examples, settings); keys
+    stay as they are."""
+    for jpath, leaf in leaves(node):
+        if isinstance(leaf, str):
+            yield Slot((*path, *jpath), leaf, None)
 
 
 def rewrite(body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
