@@ -72,6 +72,9 @@ class AnthropicAdapter:
     def endpoint(self, path: str) -> Endpoint | None:
         return ENDPOINTS.get(path)
 
+    def endpoints(self) -> list[Endpoint]:
+        return list(ENDPOINTS.values())
+
     def served(self) -> str:
         return "POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models"
 

@@ -120,6 +120,10 @@ class Adapter(Protocol):
         """The endpoint at `path` (relative to the format's base URL), or None: not served."""
         ...
 
+    def endpoints(self) -> list[Endpoint]:
+        """Every endpoint served (the metrics' closed set of labels)."""
+        ...
+
     def served(self) -> str:
         """The endpoints served, for an error message."""
         ...

@@ -53,6 +53,9 @@ class DashScopeAdapter:
     def endpoint(self, path: str) -> Endpoint | None:
         return ENDPOINTS.get(path)
 
+    def endpoints(self) -> list[Endpoint]:
+        return list(ENDPOINTS.values())
+
     def served(self) -> str:
         return ", ".join(f"POST /api/v1/{p}" for p in ENDPOINTS)
 

@@ -131,6 +131,9 @@ class OpenAIAdapter:
     def endpoint(self, path: str) -> Endpoint | None:
         return _ENDPOINTS.get(path)
 
+    def endpoints(self) -> list[Endpoint]:
+        return list(_ENDPOINTS.values())
+
     def served(self) -> str:
         return "POST chat/completions, POST embeddings, GET models"
 
