@@ -217,8 +217,9 @@ class NativeStreamRestorer:
     split across frames is written whole into the later one, and text that could still become one
     is held back until the choice finishes (or the stream closes). Cumulative frames repeat the
     whole answer so far; each restored frame repeats the whole restored text so far, so what a
-    frame shows is always the start of what the next one shows. A snapshot that does not continue
-    the one before starts over.
+    frame shows is always the start of what the next one shows. If a frame that should repeat the
+    answer so far does not begin with it, the vendor is sending increments after all, and the
+    rest of the stream is restored as increments.
     """
 
     def __init__(self, restorer: Restorer, *, incremental: bool) -> None:
@@ -312,13 +313,13 @@ class NativeStreamRestorer:
             # An empty snapshot (a reasoning field left blank once the answer starts) is no
             # new start: what is held back still goes out when the choice finishes.
             return value
-        if value.startswith(st.raw):
-            new = value[len(st.raw) :]
-        else:
-            # Not a continuation of the last snapshot: the text starts over.
-            st.stream = self._r.stream(json_string=st.json)
-            st.emitted, new = "", value
-        st.raw = value
+        if not value.startswith(st.raw):
+            # Not the answer so far: the vendor streams increments after all (a model that only
+            # streams that way, whatever the request said). From here on the frames are treated
+            # as increments, continuing the same text, so nothing held back is lost.
+            self._incremental = True
+            return st.stream.feed(value)
+        new, st.raw = value[len(st.raw) :], value
         st.emitted += st.stream.feed(new)
         return st.emitted
 
