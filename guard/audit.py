@@ -136,6 +136,14 @@ class AuditStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Owner-only from the start: SQLite gives the -wal and -shm files it creates the
+        # database file's permissions, so those are 0600 too. Files an earlier version left
+        # readable are tightened.
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        for f in (self.path, *(Path(f"{self.path}{x}") for x in ("-wal", "-shm"))):
+            with contextlib.suppress(FileNotFoundError):
+                if stat.S_IMODE(f.stat().st_mode) != 0o600:
+                    os.chmod(f, 0o600)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         # WAL lets `guard audit` read while the proxy writes; replicas may share one file.
@@ -146,7 +154,6 @@ class AuditStore:
         if "format" not in columns:
             # A file written before the API formats were recorded: its rows were all OpenAI's.
             self._db.execute("ALTER TABLE requests ADD COLUMN format TEXT")
-        os.chmod(self.path, 0o600)
 
     def close(self) -> None:
         with self._lock:

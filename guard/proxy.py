@@ -36,7 +36,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from guard import dashboard, metrics, upstream
+from guard import dashboard, http_hygiene, metrics, upstream
 from guard.adapters import anthropic, dashscope, openai
 from guard.adapters.base import Adapter, Endpoint, Slot, StreamRestorer, UninspectableInput
 from guard.audit import AuditEvent, AuditFinding, AuditStore, load_or_create_key
@@ -45,7 +45,7 @@ from guard.config import GuardConfig, VendorConfig, upstream_env_name
 from guard.detect import Detector, TextAnalyzer
 from guard.inspection import Inspection, inspect_slots
 from guard.metrics import Metrics
-from guard.policy import Policy, load_policy
+from guard.policy import Policy, load_policy, policy_warnings
 from guard.pool import PooledDetector, default_processes
 from guard.restore import Restorer
 from guard.transform import Transformer
@@ -126,20 +126,20 @@ class Exchange:
     def audit_event(self) -> AuditEvent:
         findings: list[AuditFinding] = []
         if self.inspection is not None:
-            blocked = self.inspection.blocked
-            if blocked is not None:
-                p = blocked.planned
+            # Blocked findings have the shape of the others: a repeated blocked key shows up
+            # under the same fingerprint.
+            for b in self.inspection.block_findings:
                 findings.append(
                     AuditFinding(
-                        p.entity_type,
-                        p.category,
+                        b.planned.entity_type,
+                        b.planned.category,
                         "block",
-                        blocked.where,
-                        None,
-                        blocked.where,
-                        p.score,
-                        p.source,
-                        "",
+                        b.slot.location,
+                        b.slot.message_index,
+                        b.slot.field,
+                        b.planned.score,
+                        b.planned.source,
+                        b.fingerprint,
                     )
                 )
             for slot, a in self.inspection.applied:
@@ -285,12 +285,12 @@ async def _run(request: web.Request, state: State, ex: Exchange) -> web.StreamRe
     except UninspectableInput as exc:
         raise GuardError(400, "guard_uninspectable_input", str(exc)) from None
 
-    ex.inspection = await _inspect(state, ex, slots)
+    ex.inspection = await _inspect(state, ex, slots, body)
     if ex.inspection.blocked is not None:
         raise GuardError(
             400,
             "guard_policy_blocked",
-            f"{ex.inspection.blocked} (policy {ex.vendor.policy.path}); nothing was "
+            f"{ex.inspection.blocked} (policy {ex.vendor.policy.file_name}); nothing was "
             "sent to the vendor. Remove it, or change the policy if it may be sent",
         )
     if ex.inspection.changes:
@@ -331,7 +331,7 @@ async def _read_json(request: web.Request, limit: int) -> dict[str, Any]:
     return body
 
 
-async def _inspect(state: State, ex: Exchange, slots: list[Slot]) -> Inspection:
+async def _inspect(state: State, ex: Exchange, slots: list[Slot], body: dict[str, Any]) -> Inspection:
     loop = asyncio.get_running_loop()
     started = time.perf_counter()
     try:
@@ -343,6 +343,7 @@ async def _inspect(state: State, ex: Exchange, slots: list[Slot]) -> Inspection:
             state.detector,
             state.transformer,
             state.cache,
+            body,
         )
     except Exception as exc:
         # Fail closed. The exception text may quote the request, so only its type is reported.
@@ -443,25 +444,31 @@ async def _relay_stream(
     headers["X-Guard-Request-Id"] = ex.request_id
     out = web.StreamResponse(status=resp.status, headers=headers)
     await out.prepare(request)
+    # Without a restorer the bytes pass as they come, up to the end of the last whole event:
+    # an event the client cannot use yet waits for its end, so a break never leaves half of one
+    # in front of the error event.
+    unfinished = b""
     try:
         async for chunk in _chunks(resp):
-            piece = restorer.feed(chunk) if restorer else chunk
+            if restorer:
+                piece = restorer.feed(chunk)
+            else:
+                data = unfinished + chunk
+                end = _events_end(data, len(unfinished))
+                piece, unfinished = data[:end], data[end:]
             if piece:
                 await out.write(piece)
-        if restorer:
-            tail = restorer.close()
-            if tail:
-                await out.write(tail)
+        tail = restorer.close() if restorer else unfinished
+        if tail:
+            await out.write(tail)
     except (aiohttp.ClientError, TimeoutError) as exc:
-        # Headers are sent: the error can only travel inside the stream. Text the restorer
-        # held back (a placeholder that might continue) goes out first.
+        # Headers are sent: the error can only travel inside the stream. What the restorer
+        # held back goes out first, restored, never as half a placeholder (see abort); an
+        # event cut short is dropped.
         ex.decision, ex.reason = "error", "upstream_stream_broken"
         if restorer:
-            tail = restorer.close()
+            tail = restorer.abort()
             if tail:
-                if not tail.endswith((b"\n\n", b"\r\n\r\n")):
-                    # A cut-off event must end before the error event starts.
-                    tail += b"\n" if tail.endswith(b"\n") else b"\n\n"
                 await out.write(tail)
         await out.write(
             ex.adapter.stream_error(
@@ -476,6 +483,14 @@ async def _relay_stream(
         return out
     await out.write_eof()
     return out
+
+
+def _events_end(data: bytes, new: int = 0) -> int:
+    """Where the last whole SSE event in `data` ends (after its blank line); 0 if none does.
+    Bytes before `new` are known to hold no end, so only the rest (and the seam) is searched."""
+    at = max(0, new - 2)
+    lf, crlf = data.rfind(b"\n\n", at), data.rfind(b"\n\r\n", at)
+    return max(lf + 2 if lf >= 0 else 0, crlf + 3 if crlf >= 0 else 0)
 
 
 async def _chunks(resp: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
@@ -559,6 +574,10 @@ def build_state(config: GuardConfig, detector: Detector | None = None, servers: 
         if vc.policy not in policies:
             policies[vc.policy] = load_policy(vc.policy)
         vendors[name] = Vendor(name, vc, policies[vc.policy])
+    for path, policy in policies.items():
+        users = [n for n, v in vendors.items() if v.config.policy == path]
+        for warning in policy_warnings(policy, users, list(vendors)):
+            log.warning("policy %s: %s", path, warning)
     key = load_or_create_key(config.audit.key_path)
     dc = config.detector
     size = dc.pool_size or default_processes(servers)
@@ -609,7 +628,10 @@ def _background_thread() -> None:
 def create_app(state: State) -> web.Application:
     # The body limit is enforced by _read_json with a vendor-shaped 413; aiohttp's own check
     # must not fire first.
-    app = web.Application(client_max_size=state.config.max_body_bytes + 1)
+    # aiohttp's answers to requests it cannot parse must not quote them either (http_hygiene).
+    app = web.Application(
+        client_max_size=state.config.max_body_bytes + 1, handler_args=http_hygiene.handler_args()
+    )
     app[STATE] = state
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:

@@ -79,6 +79,11 @@ def parse(lines: list[bytes]) -> tuple[str | None, Any] | None:
         return None
 
 
+def whole(lines: list[bytes]) -> bool:
+    """Whether an event the stream broke off in has all of its data: whole JSON."""
+    return parse(lines) is not None
+
+
 def with_data(lines: list[bytes], doc: Any) -> bytes:
     """The event with its data replaced by `doc`, every other line kept as it was."""
     out: list[bytes] = []

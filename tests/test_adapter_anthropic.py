@@ -37,6 +37,10 @@ def test_every_place_is_a_slot_and_nothing_else() -> None:
     assert by_loc["messages[1].content[2].input.to"].message_index == 1
     assert by_loc["messages[1].content[2].input.to"].field == "content[2].input.to"
     assert by_loc["system[0].text"].message_index is None
+    # An error names the place without the keys the client chose (parameter, property names).
+    assert by_loc["messages[1].content[2].input.note.body[0]"].place == "messages[1].content[2].input"
+    assert by_loc["tools[0].input_schema.properties.to.description"].place == "tools[0].input_schema"
+    assert by_loc["messages[0].content"].place == "messages[0].content"
 
 
 def test_rewrite_changes_only_the_slots() -> None:
@@ -398,3 +402,22 @@ def test_mcp_servers_and_tool_examples_are_read() -> None:
         "mcp_servers[0].authorization_token",
     ]
     assert ADAPTER.endpoint("v1/models") is not None and not ADAPTER.endpoint("v1/models").inspected  # type: ignore[union-attr]
+
+
+def test_abort_drops_half_a_placeholder_and_half_an_event() -> None:
+    data = (
+        MESSAGE_START
+        + start(0, {"type": "text", "text": ""})
+        + delta(0, "text_delta", "Dear PERSON_1, mail <EMAIL_")
+    )
+    half = b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"ty'
+    r = MessageStreamRestorer(Restorer(MAPPING))
+    out = r.feed(data + half) + r.abort()
+    assert out.endswith(b"\n\n") and out.count(b"event: ") == 3  # the half event is gone
+    texts = "".join(d["delta"]["text"] for n, d in events(out) if n == "content_block_delta")
+    assert texts == f"Dear {MAPPING['<PERSON_1>']}, mail "
+    # An event cut just before its blank line is whole: it goes out, then the held tail.
+    whole = b'event: ping\ndata: {"type": "ping"}\n'
+    r = MessageStreamRestorer(Restorer(MAPPING))
+    out = r.feed(data + whole) + r.abort()
+    assert [n for n, _ in events(out)][-2:] == ["content_block_delta", "ping"]

@@ -73,15 +73,18 @@ def test_prompt_history_multimodal_schema_and_stop() -> None:
     }
     locs = [s.location for s in ADAPTER.extract(MULTI, body)]
     assert locs == [
+        "parameters.response_format.json_schema.description",
+        "parameters.response_format.json_schema.schema.properties.who.enum[0]",
         "input.history[0].user",
         "input.history[0].bot",
         "input.messages[0].content[0].text",
         "input.messages[1].content[1].text",
         "input.prompt",
-        "parameters.response_format.json_schema.description",
-        "parameters.response_format.json_schema.schema.properties.who.enum[0]",
         "parameters.stop[0]",
     ]
+    # Keys the client chose (property names) are left out of the place an error names.
+    slot = next(s for s in ADAPTER.extract(MULTI, body) if s.location.endswith("enum[0]"))
+    assert slot.place == "parameters.response_format.json_schema.schema"
 
 
 @pytest.mark.parametrize(
@@ -230,3 +233,18 @@ def test_error_frames_pass_through() -> None:
     data = b'id:1\nevent:error\n:HTTP_STATUS/400\ndata:{"code":"InvalidParameter","message":"<PERSON_1>"}\n\n'
     r = NativeStreamRestorer(Restorer(MAPPING), incremental=True)
     assert r.feed(data) + r.close() == data
+
+
+def test_abort_drops_half_a_placeholder() -> None:
+    for incremental in (True, False):
+        data = frame(
+            1, {"choices": [{"message": {"content": "Hi PERSON_1, mail <EMAIL_"}, "finish_reason": "null"}]}
+        )
+        r = NativeStreamRestorer(Restorer(MAPPING), incremental=incremental)
+        out = r.feed(data + b'id:2\nevent:result\ndata:{"output":{"choi') + r.abort()
+        got = [o["choices"][0]["message"]["content"] for o in outputs(out)]
+        if incremental:
+            assert "".join(got) == f"Hi {NAME}, mail "
+        else:
+            assert got[-1] == f"Hi {NAME}, mail "
+        assert out.endswith(b"\n\n") and b"id:2" not in out  # the half frame is gone

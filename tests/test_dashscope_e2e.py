@@ -231,3 +231,7 @@ def test_stream_broken_by_the_vendor(guard: GuardServer, fake: FakeFormats, at: 
     last = responses[-1]
     assert last.status_code == 502 and last.code == "upstream_error"
     assert "broke off the stream" in last.message
+    # Three frames of five characters ("Say h", "i to ", "<PERS"), then the cut: the start of
+    # a placeholder held back is dropped, not sent half.
+    text = "".join(r.output.choices[0].message.content or "" for r in responses[:-1])
+    assert text == "Say hi to "

@@ -207,11 +207,12 @@ def _request_slots(body: dict[str, Any]) -> Iterator[Slot]:
             if isinstance(server, dict):
                 for key, value in server.items():
                     if key not in ("type", "name"):
-                        yield from data_slots(("mcp_servers", k, key), value)
+                        yield from data_slots(value, ("mcp_servers", k, key), 2)
     output = body.get("output_config")
     if isinstance(output, dict) and isinstance(output.get("format"), dict):
         # Structured output: its JSON schema is prose the model reads, like a tool's.
-        yield from schema_slots(("output_config", "format", "schema"), output["format"].get("schema"))
+        schema = output["format"].get("schema")
+        yield from schema_slots(schema, ("output_config", "format", "schema"), 3)
 
 
 def _tool_slots(path: tuple[PathPart, ...], tool: dict[str, Any]) -> Iterator[Slot]:
@@ -220,14 +221,16 @@ def _tool_slots(path: tuple[PathPart, ...], tool: dict[str, Any]) -> Iterator[Sl
     if tool.get("type") in (None, "custom") or "input_schema" in tool:
         if isinstance(tool.get("description"), str):
             yield Slot((*path, "description"), tool["description"], None)
-        yield from schema_slots((*path, "input_schema"), tool.get("input_schema"))
-        yield from data_slots((*path, "input_examples"), tool.get("input_examples"))
+        # Property names and the keys of examples are the interface, chosen by the client: an
+        # error names the place up to the schema (see Slot.place).
+        yield from schema_slots(tool.get("input_schema"), (*path, "input_schema"), len(path) + 1)
+        yield from data_slots(tool.get("input_examples"), (*path, "input_examples"), len(path) + 1)
         return
     # A vendor-defined tool (web search, bash, text editor ...): its settings may hold text
     # (a user's location, allowed domains); only its type and name are syntax.
     for key, value in tool.items():
         if key not in ("type", "name", "cache_control"):
-            yield from data_slots((*path, key), value)
+            yield from data_slots(value, (*path, key), len(path))
 
 
 def _text_block_slots(
@@ -390,6 +393,18 @@ class MessageStreamRestorer:
             out += self._eol * (1 if out.endswith(b"\n") else 2)
         return out + tail
 
+    def abort(self) -> bytes:
+        """The upstream broke off: an event cut short is dropped (unless its data is whole),
+        held-back text goes out where it is whole (a tail that could only begin a placeholder
+        is dropped), and the bytes returned end their last event."""
+        if not self._r:
+            return b""
+        rest = self._reader.close()
+        out = self._event(rest) if rest and sse.whole(rest) else b""
+        if out and not sse.terminated(out):
+            out += self._eol * (1 if out.endswith(b"\n") else 2)
+        return out + self._flush(None, broken=True)
+
     def _event(self, lines: list[bytes]) -> bytes:
         raw = b"".join(lines)
         parsed = sse.parse(lines)
@@ -463,14 +478,15 @@ class MessageStreamRestorer:
             return raw
         return sse.with_data(lines, {**doc, "delta": {**delta, field: new}})
 
-    def _flush(self, only: int | None) -> bytes:
-        """Held-back text of one block (or of all), as `content_block_delta` events."""
+    def _flush(self, only: int | None, broken: bool = False) -> bytes:
+        """Held-back text of one block (or of all), as `content_block_delta` events. `broken`:
+        the stream broke off (see `TextStreamRestorer.abort`)."""
         out = []
         for idx in sorted(self._blocks) if only is None else [only]:
             st = self._blocks.get(idx)
             if st is None or not st.stream.pending:
                 continue
-            tail = st.stream.flush()
+            tail = st.stream.abort() if broken else st.stream.flush()
             if not tail:
                 continue
             doc = {

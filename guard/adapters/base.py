@@ -55,6 +55,9 @@ class Slot:
     json_path: tuple[PathPart, ...] | None = None
     # the JSON value was a number; a transformed number is written back as a string
     json_number: bool = False
+    # From this index on, `path` holds keys the request chose (a tool's parameter names,
+    # metadata keys), not names of the API: `place` leaves them out.
+    keys_from: int | None = None
 
     @property
     def location(self) -> str:
@@ -62,14 +65,19 @@ class Slot:
         return _render(self.path) + (_render(self.json_path, dotted=True) if self.json_path else "")
 
     @property
+    def place(self) -> str:
+        """The place named in an error answered to the client: `location` without any key the
+        request chose (tool-argument keys, schema property names), so nothing of the request
+        is quoted back, e.g. messages[2].tool_calls[0].function.arguments."""
+        return _render(self.path[: self.keys_from])
+
+    @property
     def field(self) -> str:
         parts = self.path
         if self.message_index is not None and "messages" in self.path:
             # the place inside the message (DashScope's messages are one level down, in `input`)
             parts = self.path[self.path.index("messages") + 2 :]
-        return _render(parts).lstrip(".") + (
-            _render(self.json_path, dotted=True) if self.json_path else ""
-        )
+        return _render(parts).lstrip(".") + (_render(self.json_path, dotted=True) if self.json_path else "")
 
 
 def _render(path: tuple[PathPart, ...], dotted: bool = False) -> str:
@@ -91,11 +99,15 @@ class Endpoint:
 
 
 class StreamRestorer(Protocol):
-    """Raw upstream SSE bytes in, restored bytes out; `close` once the upstream has ended."""
+    """Raw upstream SSE bytes in, restored bytes out; `close` once the upstream has ended, `abort`
+    instead when it broke off (then an event cut short is dropped, and a held-back tail that
+    could only be the start of a placeholder is never sent: the caller's error event follows)."""
 
     def feed(self, data: bytes) -> bytes: ...
 
     def close(self) -> bytes: ...
+
+    def abort(self) -> bytes: ...
 
 
 class Adapter(Protocol):
@@ -189,64 +201,80 @@ def value_slots(path: tuple[PathPart, ...], node: Any, message_index: int | None
     """Slots for the values of a JSON object held in the body itself (Anthropic `tool_use.input`,
     unlike OpenAI's arguments, is an object, not a string). A number is inspected as its text and
     written back as a string only if it changes."""
+    # The keys inside are the tool's parameter names, chosen by the client: an error names
+    # the place only up to the object (see Slot.place).
+    keys = len(path)
     for jpath, leaf in leaves(node):
         if isinstance(leaf, str):
-            yield Slot((*path, *jpath), leaf, message_index)
+            yield Slot((*path, *jpath), leaf, message_index, keys_from=keys)
         else:
-            yield Slot((*path, *jpath), json.dumps(leaf), message_index, json_number=True)
+            yield Slot((*path, *jpath), json.dumps(leaf), message_index, json_number=True, keys_from=keys)
 
 
-# JSON Schema keywords whose strings are syntax, not prose: changing them would change what the
-# schema means. Everything else that is a string (descriptions, titles, enum values, defaults,
-# examples, comments) is text the model reads.
-_SCHEMA_SYNTAX = frozenset(
+# ---------------------------------------------------------------------------------------------
+# Tool definitions and response schemas, in every format
+#
+# A model reads every string of a JSON schema: descriptions and titles, enum and const values,
+# defaults and examples. Function names, property names and the schema's own vocabulary
+# (`type: string`, `format: email`, `$ref`, the names in `required`) are not text and stay as
+# written, or the tools would no longer match the application's code. A keyword we do not know
+# is treated as text: a value is better replaced than forwarded unseen.
+
+# Keywords whose strings are names or vocabulary, never prose.
+_SCHEMA_NAMES = frozenset(
     {
         "type",
+        "format",
         "$ref",
         "$schema",
         "$id",
         "$anchor",
         "$dynamicRef",
         "$dynamicAnchor",
-        "$vocabulary",
-        "format",
         "required",
-        "pattern",
         "dependentRequired",
         "contentEncoding",
         "contentMediaType",
+        "discriminator",
     }
 )
-# Keywords whose value maps names (of properties, definitions) to schemas: the names are the
-# interface the tool is called with and stay; the schemas under them are walked.
+# Keywords whose value maps names (property names, definition names) to schemas.
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+# Keywords whose value is an instance, not a schema: every string in it is text.
+_SCHEMA_DATA = frozenset({"enum", "const", "default", "examples", "example"})
 
 
-def schema_slots(path: tuple[PathPart, ...], schema: Any) -> Iterator[Slot]:
-    """Slots for the prose in a JSON Schema (a tool's input schema, a response format): every
-    string but the syntax keywords and property names. Numbers and booleans stay as they are."""
-    if isinstance(schema, str):
-        yield Slot(path, schema, None)
-    elif isinstance(schema, list):
-        for i, item in enumerate(schema):
-            yield from schema_slots((*path, i), item)
-    elif isinstance(schema, dict):
-        for key, value in schema.items():
-            if key in _SCHEMA_SYNTAX:
+def schema_slots(node: Any, at: tuple[PathPart, ...], keys_from: int) -> Iterator[Slot]:
+    """Every string of a JSON schema a model reads (see above); the structure stays."""
+    if isinstance(node, str):
+        yield Slot(at, node, None, keys_from=keys_from)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from schema_slots(item, (*at, i), keys_from)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in _SCHEMA_NAMES:
                 continue
-            if key in _SCHEMA_MAPS and isinstance(value, dict):
+            where = (*at, key)
+            if key in _SCHEMA_DATA:
+                yield from data_slots(value, where, keys_from)
+            elif key in _SCHEMA_MAPS and isinstance(value, dict):
                 for name, sub in value.items():
-                    yield from schema_slots((*path, key, name), sub)
+                    yield from schema_slots(sub, (*where, name), keys_from)
             else:
-                yield from schema_slots((*path, key), value)
+                yield from schema_slots(value, where, keys_from)
 
 
-def data_slots(path: tuple[PathPart, ...], node: Any) -> Iterator[Slot]:
-    """Slots for every string in a JSON value that is data, not schema (examples, settings); keys
-    stay as they are."""
-    for jpath, leaf in leaves(node):
-        if isinstance(leaf, str):
-            yield Slot((*path, *jpath), leaf, None)
+def data_slots(node: Any, at: tuple[PathPart, ...], keys_from: int) -> Iterator[Slot]:
+    """Every string in a JSON value (keys stay as they are)."""
+    if isinstance(node, str):
+        yield Slot(at, node, None, keys_from=keys_from)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from data_slots(item, (*at, i), keys_from)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from data_slots(value, (*at, key), keys_from)
 
 
 def rewrite(body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:

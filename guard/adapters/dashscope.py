@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import Any
 
 from aiohttp import web
@@ -27,11 +28,9 @@ from guard import sse
 from guard.adapters import openai
 from guard.adapters.base import (
     Endpoint,
-    PathPart,
     Slot,
     UninspectableInput,
     rewrite,
-    schema_slots,
 )
 from guard.config import ErrorStyle, VendorConfig
 from guard.restore import Restorer, TextStreamRestorer, restore_completion
@@ -120,13 +119,10 @@ def _request_slots(body: dict[str, Any]) -> Iterator[Slot]:
     if params is not None and not isinstance(params, dict):
         raise UninspectableInput("'parameters' must be an object")
     params = params or {}
-    # Tool definitions come first: the model reads them before the conversation.
-    tools = params.get("tools")
-    if tools is not None:
-        if not isinstance(tools, list):
-            raise UninspectableInput("parameters.tools must be a list of tool definitions")
-        for k, tool in enumerate(tools):
-            yield from _tool_slots(("parameters", "tools", k), tool)
+    # The messages and parameters are OpenAI's, one level down: the OpenAI adapter reads them.
+    # Tool definitions and the response schema come first: the model reads them first.
+    for slot in chain(openai.tool_slots(params), openai.response_format_slots(params)):
+        yield _under("parameters", slot)
     inp = body.get("input")
     if inp is None:
         raise UninspectableInput("the request has no 'input'; send input.messages or input.prompt")
@@ -142,40 +138,22 @@ def _request_slots(body: dict[str, Any]) -> Iterator[Slot]:
                     yield Slot(("input", "history", h, key), value, None)
     elif history is not None:
         raise UninspectableInput("input.history must be a list")
-    messages = inp.get("messages")
-    if messages is not None:
-        # The messages are OpenAI's, one level down: the OpenAI adapter reads them.
-        for slot in openai.extract("chat/completions", {"messages": messages}):
-            yield replace(slot, path=("input", *slot.path))
+    if inp.get("messages") is not None:
+        for slot in openai.message_slots({"messages": inp["messages"]}):
+            yield _under("input", slot)
     if isinstance(inp.get("prompt"), str):
         yield Slot(("input", "prompt"), inp["prompt"], None)
     elif inp.get("prompt") is not None:
         raise UninspectableInput("input.prompt must be a string")
-    fmt = params.get("response_format")
-    if isinstance(fmt, dict) and isinstance(fmt.get("json_schema"), dict):
-        at: tuple[PathPart, ...] = ("parameters", "response_format", "json_schema")
-        js = fmt["json_schema"]
-        if isinstance(js.get("description"), str):
-            yield Slot((*at, "description"), js["description"], None)
-        yield from schema_slots((*at, "schema"), js.get("schema"))
-    stop = params.get("stop")
-    if isinstance(stop, str):
-        yield Slot(("parameters", "stop"), stop, None)
-    elif isinstance(stop, list):
-        for k, word in enumerate(stop):
-            if isinstance(word, str):
-                yield Slot(("parameters", "stop", k), word, None)
+    # Stop words, Qwen-MT's translation options and the like.
+    for slot in openai.other_chat_slots(params):
+        yield _under("parameters", slot)
 
 
-def _tool_slots(path: tuple[PathPart, ...], tool: Any) -> Iterator[Slot]:
-    """An OpenAI-style tool definition: the function's description and its schema's prose."""
-    if not isinstance(tool, dict):
-        raise UninspectableInput(f"{path[-2]}[{path[-1]}] must be an object")
-    fn = tool.get("function")
-    if isinstance(fn, dict):
-        if isinstance(fn.get("description"), str):
-            yield Slot((*path, "function", "description"), fn["description"], None)
-        yield from schema_slots((*path, "function", "parameters"), fn.get("parameters"))
+def _under(key: str, slot: Slot) -> Slot:
+    """An OpenAI slot moved one level down, under `key` of the native body."""
+    keys = None if slot.keys_from is None else slot.keys_from + 1
+    return replace(slot, path=(key, *slot.path), keys_from=keys)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,6 +222,18 @@ class NativeStreamRestorer:
         if tail and out and not sse.terminated(out):
             out += self._eol * (1 if out.endswith(b"\n") else 2)
         return out + tail
+
+    def abort(self) -> bytes:
+        """The upstream broke off: a frame cut short is dropped (unless its data is whole),
+        held-back text goes out where it is whole (a tail that could only begin a placeholder
+        is dropped), and the bytes returned end their last frame."""
+        if not self._r:
+            return b""
+        rest = self._reader.close()
+        out = self._frame(rest) if rest and sse.whole(rest) else b""
+        if out and not sse.terminated(out):
+            out += self._eol * (1 if out.endswith(b"\n") else 2)
+        return out + self._flush_all(broken=True)
 
     # -- frames --------------------------------------------------------------------------------
 
@@ -355,13 +345,22 @@ class NativeStreamRestorer:
         choice = self._choices.get(idx)
         return choice is not None and any(st.stream.pending for st in choice.texts.values())
 
-    def _flush_into(self, choice: _Choice, msg: dict[str, Any], exclude: set[tuple[Any, ...]]) -> bool:
-        """Write what the choice's texts (but `exclude`) hold back into `msg`."""
+    def _flush_into(
+        self,
+        choice: _Choice,
+        msg: dict[str, Any],
+        exclude: set[tuple[Any, ...]],
+        broken: bool = False,
+    ) -> bool:
+        """Write what the choice's texts (but `exclude`) hold back into `msg`. `broken`: the
+        stream broke off (see `TextStreamRestorer.abort`)."""
         changed = False
         for key, st in sorted(choice.texts.items(), key=lambda kv: repr(kv[0])):
             if key in exclude or not st.stream.pending:
                 continue
-            tail = st.stream.flush()
+            tail = st.stream.abort() if broken else st.stream.flush()
+            if broken and not tail and self._incremental:
+                continue
             if self._incremental:
                 _append(msg, key, tail, choice)
             else:
@@ -370,7 +369,7 @@ class NativeStreamRestorer:
             changed = True
         return changed
 
-    def _flush_all(self) -> bytes:
+    def _flush_all(self, broken: bool = False) -> bytes:
         """At the end: everything still held back, as one more frame."""
         out: list[dict[str, Any]] = []
         text_msg: dict[str, Any] | None = None
@@ -382,7 +381,8 @@ class NativeStreamRestorer:
                 # A cumulative frame repeats everything: the other texts of the choice too.
                 for key, st in choice.texts.items():
                     _place(msg, key, st.emitted, choice)
-            self._flush_into(choice, msg, set())
+            if not self._flush_into(choice, msg, set(), broken) and self._incremental:
+                continue
             if idx == "text":
                 text_msg = msg
             else:

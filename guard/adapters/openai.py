@@ -14,7 +14,16 @@ from typing import Any
 from aiohttp import web
 
 from guard import vendor_errors
-from guard.adapters.base import Endpoint, PathPart, Slot, UninspectableInput, leaves, rewrite
+from guard.adapters.base import (
+    Endpoint,
+    PathPart,
+    Slot,
+    UninspectableInput,
+    data_slots,
+    leaves,
+    rewrite,
+    schema_slots,
+)
 from guard.config import ErrorStyle, VendorConfig
 from guard.restore import ChatStreamRestorer, Restorer, restore_completion
 
@@ -41,6 +50,16 @@ def extract(endpoint: str, body: dict[str, Any]) -> list[Slot]:
 
 
 def _chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    # Tool definitions and the response schema first: a model reads them before the messages
+    # (chat templates put them at the top of the prompt), and as they are resent unchanged every
+    # turn, their placeholders keep their numbers while the conversation grows.
+    yield from tool_slots(body)
+    yield from response_format_slots(body)
+    yield from message_slots(body)
+    yield from other_chat_slots(body)
+
+
+def message_slots(body: dict[str, Any]) -> Iterator[Slot]:
     messages = body.get("messages")
     if messages is None:
         return
@@ -78,9 +97,107 @@ def _chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
             yield from _json_string_slots(
                 (*base, "function_call", "arguments"), legacy["arguments"], i
             )
-    # The end-user identifier some clients send is often an email address.
-    if isinstance(body.get("user"), str):
-        yield Slot(("user",), body["user"], None)
+
+
+def other_chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    """The request's other fields that carry text the vendor reads or keeps."""
+    # The end-user identifier some clients send is often an email address (`safety_identifier`
+    # is its newer name in OpenAI's API).
+    for key in ("user", "safety_identifier"):
+        if isinstance(body.get(key), str):
+            yield Slot((key,), body[key], None)
+    # Predicted output: text the model is told to expect in its answer.
+    prediction = body.get("prediction")
+    if isinstance(prediction, dict):
+        content = prediction.get("content")
+        if isinstance(content, str):
+            yield Slot(("prediction", "content"), content, None)
+        elif isinstance(content, list):
+            for j, part in enumerate(content):
+                if isinstance(part, dict) and isinstance(part.get("text"), str):
+                    yield Slot(("prediction", "content", j, "text"), part["text"], None)
+    # Stop sequences are inspected like text: a name in one is replaced by the same placeholder
+    # the model writes instead of the name, so the stop still fires.
+    stop = body.get("stop")
+    if isinstance(stop, str):
+        yield Slot(("stop",), stop, None)
+    elif isinstance(stop, list):
+        for j, item in enumerate(stop):
+            if isinstance(item, str):
+                yield Slot(("stop", j), item, None)
+    # Key-value tags stored with the request (`store: true`): the values, never the keys.
+    metadata = body.get("metadata")
+    if isinstance(metadata, dict):
+        for key, value in metadata.items():
+            if isinstance(value, str):
+                yield Slot(("metadata", key), value, None, keys_from=1)
+    # Qwen-MT: glossary terms and translation memory are text; the language codes are not.
+    options = body.get("translation_options")
+    if isinstance(options, dict):
+        for key, value in options.items():
+            if key not in ("source_lang", "target_lang"):
+                yield from data_slots(value, ("translation_options", key), 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tool definitions and response schemas (what of a schema is text: guard.adapters.base)
+
+
+# tool_slots, response_format_slots, message_slots and other_chat_slots are DashScope's native
+# format too: its messages and parameters are OpenAI's, one level down (guard.adapters.dashscope).
+
+
+def tool_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    # `tools` (current) and `functions` (the legacy list of bare function definitions)
+    for key in ("tools", "functions"):
+        tools = body.get(key)
+        if tools is None:
+            continue
+        if not isinstance(tools, list):
+            raise UninspectableInput(f"'{key}' must be a list of tool definitions")
+        for i, tool in enumerate(tools):
+            if not isinstance(tool, dict):
+                raise UninspectableInput(f"{key}[{i}] must be an object")
+            if key == "functions":
+                yield from _function_slots(tool, (key, i))
+                continue
+            for k, value in tool.items():
+                if k == "type":
+                    continue
+                if k == "function" and isinstance(value, dict):
+                    yield from _function_slots(value, (key, i, k))
+                else:
+                    yield from data_slots(value, (key, i, k), 2)
+
+
+def _function_slots(fn: dict[str, Any], at: tuple[PathPart, ...]) -> Iterator[Slot]:
+    for k, value in fn.items():
+        if k in ("name", "strict"):
+            continue
+        if k == "parameters":
+            yield from schema_slots(value, (*at, k), len(at) + 1)
+        else:
+            yield from data_slots(value, (*at, k), len(at) + 1)
+
+
+def response_format_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    fmt = body.get("response_format")
+    if not isinstance(fmt, dict):
+        return
+    for k, value in fmt.items():
+        if k == "type":
+            continue
+        at: tuple[PathPart, ...] = ("response_format", k)
+        if k == "json_schema" and isinstance(value, dict):
+            for jk, jv in value.items():
+                if jk in ("name", "strict"):
+                    continue
+                if jk == "schema":
+                    yield from schema_slots(jv, (*at, jk), 3)
+                else:
+                    yield from data_slots(jv, (*at, jk), 3)
+        else:
+            yield from data_slots(value, at, 2)
 
 
 def _embedding_slots(body: dict[str, Any]) -> Iterator[Slot]:
