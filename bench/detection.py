@@ -207,12 +207,15 @@ def _has_word(needle: str, hay: str) -> bool:
 
 
 def _runs(s: str) -> list[str]:
-    """Runs of letters and digits, joined across separators, upper-cased."""
+    """Runs of letters and digits, joined across separators, upper-cased; digits of any script
+    (Bengali, Arabic-Indic, Devanagari ...) as ASCII digits."""
     out: list[str] = []
     cur: list[str] = []
     for c in unicodedata.normalize("NFKC", s):
         if c.isascii() and c.isalnum():
             cur.append(c.upper())
+        elif c.isdecimal():
+            cur.append(str(unicodedata.decimal(c)))
         elif c in _SEPARATORS:
             continue
         elif cur:
