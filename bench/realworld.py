@@ -955,6 +955,9 @@ def show(scores: Sequence[SetScore], label: str, n: int, det: str) -> str:
 
 def compare(before: dict[str, Any], after: dict[str, Any]) -> str:
     rows = []
+    notes = []
+    if before.get("meta", {}).get("limit") != after.get("meta", {}).get("limit"):
+        notes.append("(the two runs used different --limit values: not the same samples)")
     for name, sdata in after["sets"].items():
         old = before.get("sets", {}).get(name)
         if old is None:
@@ -977,7 +980,7 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> str:
                     r["verdict"] or "",
                 ]
             )
-    out = ["## Guard before → after\n"]
+    out = ["## Guard before → after\n", *notes]
     out.append(table(["set", "figure", "n", "before", "after", "Δ points", "target", "after"], rows))
     bl, al = before.get("leaks", {}), after.get("leaks", {})
     changes = []
@@ -1014,7 +1017,8 @@ def set_kind(name: str, samples: Sequence[dict[str, Any]]) -> str:
 
 def select_sets(devsets: Path, generated: Path, wanted: str | None) -> list[tuple[str, Path]]:
     order = {name: i for i, name in enumerate(SET_INFO)}
-    found = sorted(((p.stem, p) for p in devsets.glob("*.jsonl")), key=lambda x: (order.get(x[0], 99), x[0]))
+    public = devsets.glob("*.jsonl") if devsets.is_dir() else []  # else the generated set alone
+    found = sorted(((p.stem, p) for p in public), key=lambda x: (order.get(x[0], 99), x[0]))
     if generated.exists():
         found.append((generated.stem, generated))
     if not wanted:
@@ -1064,7 +1068,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     if not args.devsets.is_dir():
-        raise SystemExit(f"no dev sets at {args.devsets}; pass --devsets DIR")
+        if args.devsets != DEVSETS:
+            raise SystemExit(f"no dev sets at {args.devsets}")
+        print(f"no dev sets at {args.devsets} (pass --devsets DIR): the generated set only", file=sys.stderr)
     dets = ("guard",) if args.no_vanilla else DETECTORS
     t_start = time.perf_counter()
     chosen = select_sets(args.devsets, args.generated, args.sets)
