@@ -661,8 +661,8 @@ def vanilla_key() -> str:
     return f"presidio-{version('presidio-analyzer')}_{SPACY_MODEL}-{version(SPACY_MODEL)}_v{VANILLA_VERSION}"
 
 
-def cache_path(set_name: str, digest: str) -> Path:
-    return CACHE / f"{set_name}_{digest[:16]}_{vanilla_key()}.json"
+def cache_path(set_name: str, digest: str, cache: Path = CACHE) -> Path:
+    return cache / f"{set_name}_{digest[:16]}_{vanilla_key()}.json"
 
 
 def load_cache(path: Path) -> dict[str, list[list[Any]]]:
@@ -1067,6 +1067,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--devsets", type=Path, default=DEVSETS)
     ap.add_argument("--generated", type=Path, default=GENERATED)
     ap.add_argument("--policy", type=Path, default=POLICY)
+    ap.add_argument("--cache", type=Path, default=CACHE, help="vanilla's findings (worktrees may share one)")
     args = ap.parse_args(argv)
 
     if not args.devsets.is_dir():
@@ -1082,7 +1083,7 @@ def main(argv: list[str] | None = None) -> int:
     for si, (name, path) in enumerate(chosen):
         samples = load_set(path, args.limit)
         _SETS.append((name, samples))
-        cpath = cache_path(name, file_digest(path))
+        cpath = cache_path(name, file_digest(path), args.cache)
         cached = load_cache(cpath) if "vanilla" in dets else {}
         caches.append((cpath, cached))
         tasks += [(si, i, "vanilla" in dets and s["id"] not in cached) for i, s in enumerate(samples)]
@@ -1134,7 +1135,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n(wall time {wall:.0f} s; guard analysis {guard_seconds:.0f} s of CPU over "
         f"{len(tasks):,} samples, {1000 * guard_seconds / max(1, len(tasks)):.1f} ms a sample; "
-        f"vanilla analysed {n_vanilla:,} samples, the rest from {CACHE.relative_to(ROOT)})"
+        f"vanilla analysed {n_vanilla:,} samples, the rest from {args.cache})"
     )
     if args.show:
         print("\n" + show(scores, args.show, args.n, args.show_detector))
