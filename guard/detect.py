@@ -29,6 +29,7 @@ from guard.recognizers import (
 from guard.recognizers.base import GuardRecognizer, context_regex, has_context
 from guard.recognizers.ner_noise import keep_ner_finding
 from guard.recognizers.text import Normalised, normalise
+from guard.recognizers.trim import trim
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,13 +215,14 @@ class Detector:
             languages = self._text_languages.get(recognizer)
             if languages is not None and language not in languages:
                 continue
-            if recognizer == "SpacyRecognizer":
-                if not keep_ner_finding(norm.text[r.start : r.end], r.entity_type):
-                    continue
-                # At the end of a text the model may take a trailing newline into the name.
-                value = norm.text[r.start : r.end]
-                r.start += len(value) - len(value.lstrip())
-                r.end -= len(value) - len(value.rstrip())
+            if recognizer == "SpacyRecognizer" and not keep_ner_finding(
+                norm.text[r.start : r.end], r.entity_type
+            ):
+                continue
+            span = trim(norm.text, r.start, r.end, r.entity_type)
+            if span is None:
+                continue
+            r.start, r.end = span
             score = float(r.score)
             if recognizer in CONTEXT_REQUIRED and not (
                 r.analysis_explanation and r.analysis_explanation.supportive_context_word

@@ -30,6 +30,7 @@ from presidio_analyzer.predefined_recognizers import (
     UsNpiRecognizer,
 )
 
+from guard.recognizers import words
 from guard.recognizers.api_key import ApiKeyRecognizer
 from guard.recognizers.bank_account import BankAccountRecognizer
 from guard.recognizers.bic import BicRecognizer
@@ -166,6 +167,7 @@ def preload_lexicons() -> None:
     """Load the large term lists (seconds of bz2 decompression, which releases the GIL): the
     detector calls this in a thread while spaCy loads."""
     drug_names()
+    words.preload()
 
 
 def build_registry(languages: list[str]) -> RecognizerRegistry:

@@ -24,6 +24,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from guard.recognizers.base import GuardRecognizer, Rule
 from guard.recognizers.lexicon import data_terms
 from guard.recognizers.text import CJK_CHARS, has_cjk
+from guard.recognizers.words import zipf
 
 
 def _surnames() -> tuple[list[str], list[str]]:
@@ -57,7 +58,10 @@ _STOP = set(
 _SURNAME_SET = frozenset(_COMPOUND) | frozenset(_SINGLE)
 _HAN_RUN = re.compile(f"[{CJK_CHARS}]{{2,}}")
 # jieba tags that may complete a surname into a name ("尉迟/nr 明/a", "许/m 海红/nz").
-_GIVEN_TAGS = frozenset({"nr", "nz", "ng", "a", "ag", "n", "j", "nrfg"})
+_GIVEN_TAGS = frozenset({"nr", "nrt", "nz", "ng", "a", "ag", "n", "j", "nrfg"})
+_NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})
+# Tags of words that are surnames only by spelling: "和" (and), "与" (with), "向" (towards).
+_FUNCTION_TAGS = frozenset({"c", "p", "r", "d", "u", "uj", "ul", "uz", "ug", "ud", "uv", "y", "e", "o", "f"})
 
 
 class _Tagger:
@@ -87,28 +91,38 @@ class _Tagger:
             return cls._instance
 
 
+def starts_with_surname(text: str) -> bool:
+    """The text begins with a Chinese surname followed by one or two more characters."""
+    sur = _surname_of(text)
+    return bool(sur) and 1 <= len(text) - len(sur) <= 2
+
+
 def _surname_of(word: str) -> str:
     if word[:2] in _COMPOUND:
         return word[:2]
     return word[:1] if word[:1] in _SURNAME_SET else ""
 
 
-def _plausible_name(word: str, freq: dict[str, int]) -> bool:
+def _plausible_name(word: str) -> bool:
     sur = _surname_of(word)
     if not sur or not 1 <= len(word) - len(sur) <= 2 or word[len(sur)] in _STOP:
         return False
     # jieba's dictionary tags many common words `nr` because they are also names or contain one
-    # (明白, 文明, 谢谢, 许可证, 石家庄): a name must be one its dictionary does not know as a word,
-    # found by its HMM. (The dictionary's own names are famous people, not personal data.)
-    if freq.get(word, 0) > 0:
+    # (明白, 文明, 谢谢, 许可证, 石家庄). Those are common in running text; a person's name is
+    # not (王小明, 陈静), so a word as frequent as one in a million (wordfreq) is not taken.
+    if zipf(word, "zh") > 0:
         return False
     return word[0] != word[1]
+
+
+def _starts_word(text: str, at: int) -> bool:
+    """A common two-character word starts at `at` ("陈静明天": 明天 is no part of the name)."""
+    return zipf(text[at : at + 2], "zh") >= 4.0
 
 
 def tagged_names(text: str) -> list[tuple[int, int]]:
     """Spans of person names jieba finds in the Han runs of `text` (see the module docstring)."""
     tagger = _Tagger.get()
-    freq = tagger.tokenizer.FREQ
     spans: list[tuple[int, int]] = []
     for run in _HAN_RUN.finditer(text):
         words = [(w.word, w.flag) for w in tagger.cut(run.group())]
@@ -122,14 +136,19 @@ def tagged_names(text: str) -> list[tuple[int, int]]:
             word, flag = words[i]
             nxt = words[i + 1] if i + 1 < len(words) else ("", "x")
             span: tuple[int, int] | None = None
-            if word in _SURNAME_SET and 1 <= len(nxt[0]) <= 2 and nxt[1] in _GIVEN_TAGS:
+            if (
+                word in _SURNAME_SET
+                and flag not in _FUNCTION_TAGS
+                and 1 <= len(nxt[0]) <= 2
+                and nxt[1] in _GIVEN_TAGS
+            ):
                 # a surname the tagger split from its given name: "尉迟 明", "司徒 颖"
-                if (flag == "nr" or nxt[1] == "nr" or len(word) == 2) and (
-                    len(nxt[0]) == 1 or nxt[1] == "nr"
+                if (flag in _NAME_TAGS or nxt[1] in _NAME_TAGS or len(word) == 2) and (
+                    len(nxt[0]) == 1 or nxt[1] in _NAME_TAGS
                 ):
                     span = (starts[i], starts[i] + len(word) + len(nxt[0]))
                     i += 1
-            elif flag == "nr" and 2 <= len(word) <= 4 and _plausible_name(word, freq):
+            elif flag == "nr" and 2 <= len(word) <= 4 and _plausible_name(word):
                 span = (starts[i], starts[i] + len(word))
             if span is not None:
                 spans.append(span)
@@ -165,10 +184,13 @@ class CnNameRecognizer(GuardRecognizer):
             given = m.group(2)
             if given[0] in _STOP:
                 continue
-            if len(given) == 2 and given[1] in _STOP:
+            if len(given) == 2 and (given[1] in _STOP or _starts_word(text, m.start(2) + 1)):
                 given = given[:1]
-            start = m.start(1)
-            results.append(self.result("PERSON", start, m.start(2) + len(given), 0.85))
+            start, end = m.start(1), m.start(2) + len(given)
+            # "联系方式" (contact details) is a word, not the label 联系 and a name 方式.
+            if zipf(text[start:end], "zh") >= 3.5 or zipf(text[m.start() : end], "zh") > 0:
+                continue
+            results.append(self.result("PERSON", start, end, 0.85))
         if has_cjk(text):
             for start, end in tagged_names(text):
                 results.append(self.result("PERSON", start, end, self.TAGGED_SCORE))
