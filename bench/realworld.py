@@ -529,7 +529,9 @@ def judge(sample: dict[str, Any], set_kind: str, outcome: Outcome) -> Judged:
         spec = spec_of(item.row)
         found = bool(item.spans) and all(covered(acted_spans, s, e) >= 0.5 for s, e in item.spans)
         leaked, segment = False, ""
-        for s, e in item.spans:
+        # organisation names are not personal data under the policy: removal is reported, not leaks
+        judged_spans = [] if spec.group == "organisation" else item.spans
+        for s, e in judged_spans:
             seg = "(blocked)" if blocked else vendor_segment(text, outcome.vendor_text, outcome.spans, s, e)
             segment = segment or seg
             if value_leaks(item, spec, seg, blocked):

@@ -161,6 +161,20 @@ def test_judge_one_sample() -> None:
     assert (j.words.other, j.words.removed) == (5, 1)  # Tell in that is late
 
 
+def test_organisations_are_removed_or_not_never_leaked() -> None:
+    text = "Acme Corp hired Bo"
+    sample = {
+        "id": "t",
+        "text": text,
+        "expect": [{"type": "ORGANIZATION", "value": "Acme Corp"}, {"type": "PERSON", "value": "Bo"}],
+    }
+    kept = R.judge(sample, "public", R.Outcome(text, [], []))
+    assert [(v.found, v.leaked) for v in kept.values] == [(False, False), (False, True)]
+    outcome = R.Outcome("<ORG> hired Bo", [(0, 9, "<ORG>")], [(0, 9, "ORGANIZATION", "pii")])
+    removed = R.judge(sample, "public", outcome)
+    assert [(v.found, v.leaked) for v in removed.values] == [(True, False), (False, True)]
+
+
 # ---------------------------------------------------------------------------------------------
 # Secrets: the form of a line, identifiers, what of a credential counts
 
