@@ -1,7 +1,8 @@
 """The proxy's own configuration (guard.yaml): vendors, limits, detector and audit settings.
 
 Without a file the built-in defaults below apply; a file only needs the keys it changes.
-`GUARD_UPSTREAM_<VENDOR>` environment variables override each vendor's upstream URL.
+`GUARD_UPSTREAM_<VENDOR>` environment variables override each vendor's upstream URL
+(`..._ANTHROPIC` and `..._NATIVE` its Anthropic Messages and DashScope native upstreams).
 
 Nothing depends on the directory guard is started from: the shipped policies are found next to
 the package (`shipped:kimi.yaml`), other relative paths in a config file are relative to that
@@ -31,15 +32,22 @@ class _Strict(BaseModel):
 
 
 class VendorConfig(_Strict):
-    upstream: str
+    upstream: str  # the OpenAI-compatible base URL, ending in /v1
     policy: str
+    # The vendor's Anthropic Messages base URL (the SDK's ANTHROPIC_BASE_URL: requests go to
+    # <it>/v1/messages) and its DashScope native API base (<it>/services/aigc/...). None: the
+    # vendor does not offer that format, and such requests are refused.
+    anthropic_upstream: str | None = None
+    native_upstream: str | None = None
     error_style: ErrorStyle = "openai"
     timeout_seconds: float = Field(default=300.0, gt=0)
     connect_timeout_seconds: float = Field(default=10.0, gt=0)
 
-    @field_validator("upstream")
+    @field_validator("upstream", "anthropic_upstream", "native_upstream")
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
         return value.rstrip("/")
@@ -108,19 +116,29 @@ def _default_vendors() -> dict[str, VendorConfig]:
     return {
         "qwen": VendorConfig(
             upstream="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+            anthropic_upstream="https://dashscope-intl.aliyuncs.com/apps/anthropic",
+            native_upstream="https://dashscope-intl.aliyuncs.com/api/v1",
             policy=qwen,
             error_style="dashscope",
         ),
         "qwen-cn": VendorConfig(
             upstream="https://dashscope.aliyuncs.com/compatible-mode/v1",
+            anthropic_upstream="https://dashscope.aliyuncs.com/apps/anthropic",
+            native_upstream="https://dashscope.aliyuncs.com/api/v1",
             policy=qwen,
             error_style="dashscope",
         ),
         "kimi": VendorConfig(
-            upstream="https://api.moonshot.ai/v1", policy=kimi, error_style="moonshot"
+            upstream="https://api.moonshot.ai/v1",
+            anthropic_upstream="https://api.moonshot.ai/anthropic",
+            policy=kimi,
+            error_style="moonshot",
         ),
         "kimi-cn": VendorConfig(
-            upstream="https://api.moonshot.cn/v1", policy=kimi, error_style="moonshot"
+            upstream="https://api.moonshot.cn/v1",
+            anthropic_upstream="https://api.moonshot.cn/anthropic",
+            policy=kimi,
+            error_style="moonshot",
         ),
         "qwen-local": VendorConfig(
             upstream="http://127.0.0.1:8000/v1",
@@ -150,8 +168,13 @@ class GuardConfig(_Strict):
         return value
 
 
-def upstream_env_name(vendor: str) -> str:
-    return "GUARD_UPSTREAM_" + vendor.upper().replace("-", "_")
+# The upstream URL settings of a vendor, and the suffix of the environment variable for each.
+UPSTREAM_SETTINGS = {"upstream": "", "anthropic_upstream": "_ANTHROPIC", "native_upstream": "_NATIVE"}
+
+
+def upstream_env_name(vendor: str, setting: str = "upstream") -> str:
+    """GUARD_UPSTREAM_KIMI_CN, GUARD_UPSTREAM_KIMI_CN_ANTHROPIC, GUARD_UPSTREAM_QWEN_NATIVE ..."""
+    return "GUARD_UPSTREAM_" + vendor.upper().replace("-", "_") + UPSTREAM_SETTINGS[setting]
 
 
 def load_config(
@@ -190,12 +213,13 @@ def load_config(
         raise ConfigError(f"{where}: {details}") from None
 
     for name, vendor in cfg.vendors.items():
-        override = env.get(upstream_env_name(name))
-        if override:
-            try:
-                vendor.upstream = VendorConfig._http_url(override)
-            except ValueError as exc:
-                raise ConfigError(f"{upstream_env_name(name)}: {exc}") from None
+        for setting in UPSTREAM_SETTINGS:
+            override = env.get(upstream_env_name(name, setting))
+            if override:
+                try:
+                    setattr(vendor, setting, VendorConfig._http_url(override))
+                except ValueError as exc:
+                    raise ConfigError(f"{upstream_env_name(name, setting)}: {exc}") from None
         vendor.policy = str(resolve_policy_path(vendor.policy, base))
     cfg.audit.path = str(_resolve(base, cfg.audit.path))
     cfg.audit.key_path = str(_resolve(base, cfg.audit.key_path))

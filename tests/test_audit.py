@@ -163,6 +163,30 @@ def test_refused_paths_are_not_kept_verbatim(
     assert rows == [("(refused path)", "refused")]
 
 
+def test_rows_name_the_api_format_and_older_files_are_upgraded(tmp_path: Path) -> None:
+    db = tmp_path / "audit.db"
+    # A file written before formats were recorded: the requests table has no format column.
+    old = sqlite3.connect(db)
+    old.executescript(
+        "CREATE TABLE requests (id INTEGER PRIMARY KEY, ts REAL NOT NULL, request_id TEXT NOT NULL,"
+        " upstream_request_id TEXT, vendor TEXT NOT NULL, endpoint TEXT NOT NULL, model TEXT,"
+        " decision TEXT NOT NULL, status INTEGER, reason TEXT, policy_digest TEXT,"
+        " findings INTEGER NOT NULL, counts TEXT NOT NULL, duration_ms REAL);"
+        "INSERT INTO requests (ts, request_id, vendor, endpoint, decision, findings, counts)"
+        " VALUES (1.0, 'guard-old', 'kimi', 'chat/completions', 'forwarded', 0, '{}');"
+    )
+    old.commit()
+    old.close()
+    store = AuditStore(db)
+    store.record(
+        AuditEvent(ts=2.0, request_id="guard-new", vendor="kimi", endpoint="messages", model="k",
+                   decision="forwarded", status=200, format="anthropic")
+    )
+    rows = [(r["request_id"], r["format"], r["endpoint"]) for r in store.iter_jsonl()]
+    store.close()
+    assert rows == [("guard-old", "openai", "chat/completions"), ("guard-new", "anthropic", "messages")]
+
+
 def test_blocked_findings_have_the_shape_of_the_others(
     tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream
 ) -> None:

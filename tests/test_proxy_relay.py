@@ -13,8 +13,10 @@ from typing import Any
 from aiohttp import web
 
 from guard import proxy
+from guard.adapters import openai
 from guard.config import VendorConfig
 from guard.detect import Detector
+from guard.restore import Restorer
 from tests.harness import FakeUpstream, GuardServer, LoopThread, _start
 
 NAME = "Maria Gonzalez"
@@ -114,12 +116,13 @@ def test_body_with_a_lone_surrogate_value_is_escaped(tmp_path: Path, detector: D
         ],
     }
     vendor = proxy.Vendor("kimi", VendorConfig(upstream="http://x", policy="p"), None)  # type: ignore[arg-type]
-    ex = proxy.Exchange(vendor, "chat/completions")
+    ex = proxy.Exchange(vendor, openai.ADAPTER, "chat/completions")
+    ex.endpoint = openai.ADAPTER.endpoint("chat/completions")
     response = asyncio.run(
         proxy._relay_body(
             _Resp(json.dumps(answer).encode()),  # type: ignore[arg-type]
             ex,
-            {"<PERSON_1>": "Ma\ud800ria"},
+            Restorer({"<PERSON_1>": "Ma\ud800ria"}),
         )
     )
     assert response.body is not None

@@ -8,60 +8,34 @@ can carry text we cannot inspect make the request fail rather than slip through.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-PathPart = str | int
+from aiohttp import web
 
+from guard import vendor_errors
+from guard.adapters.base import (
+    Endpoint,
+    PathPart,
+    Slot,
+    UninspectableInput,
+    data_slots,
+    leaves,
+    rewrite,
+    schema_slots,
+)
+from guard.config import ErrorStyle, VendorConfig
+from guard.restore import ChatStreamRestorer, Restorer, restore_completion
 
-class UninspectableInput(ValueError):
-    """The body carries text in a form the proxy cannot inspect; it must not be forwarded."""
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """One text the vendor will see.
-
-    `path` leads to the string in the body; for tool-call arguments (JSON inside a string)
-    `json_path` leads further, to one value inside that JSON document.
-    """
-
-    path: tuple[PathPart, ...]
-    text: str
-    message_index: int | None
-    json_path: tuple[PathPart, ...] | None = None
-    # the JSON value was a number; a transformed number is written back as a string
-    json_number: bool = False
-    # From this index on, `path` holds keys the request chose (a tool's parameter names,
-    # metadata keys), not names of the API: `place` leaves them out.
-    keys_from: int | None = None
-
-    @property
-    def location(self) -> str:
-        """A readable place for the audit trail and error messages, e.g. messages[2].content."""
-        return _render(self.path) + (_render(self.json_path, dotted=True) if self.json_path else "")
-
-    @property
-    def place(self) -> str:
-        """The place named in an error answered to the client: `location` without any key the
-        request chose (tool-argument keys, schema property names), so nothing of the request
-        is quoted back, e.g. messages[2].tool_calls[0].function.arguments."""
-        return _render(self.path[: self.keys_from])
-
-    @property
-    def field(self) -> str:
-        parts = self.path[2:] if self.message_index is not None else self.path
-        return _render(parts).lstrip(".") + (
-            _render(self.json_path, dotted=True) if self.json_path else ""
-        )
-
-
-def _render(path: tuple[PathPart, ...], dotted: bool = False) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out if dotted else out.lstrip(".")
+__all__ = [
+    "ADAPTER",
+    "OpenAIAdapter",
+    "PathPart",
+    "Slot",
+    "UninspectableInput",
+    "extract",
+    "rewrite",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,13 +53,13 @@ def _chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
     # Tool definitions and the response schema first: a model reads them before the messages
     # (chat templates put them at the top of the prompt), and as they are resent unchanged every
     # turn, their placeholders keep their numbers while the conversation grows.
-    yield from _tool_slots(body)
-    yield from _response_format_slots(body)
-    yield from _message_slots(body)
-    yield from _other_chat_slots(body)
+    yield from tool_slots(body)
+    yield from response_format_slots(body)
+    yield from message_slots(body)
+    yield from other_chat_slots(body)
 
 
-def _message_slots(body: dict[str, Any]) -> Iterator[Slot]:
+def message_slots(body: dict[str, Any]) -> Iterator[Slot]:
     messages = body.get("messages")
     if messages is None:
         return
@@ -125,7 +99,7 @@ def _message_slots(body: dict[str, Any]) -> Iterator[Slot]:
             )
 
 
-def _other_chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
+def other_chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
     """The request's other fields that carry text the vendor reads or keeps."""
     # The end-user identifier some clients send is often an email address (`safety_identifier`
     # is its newer name in OpenAI's API).
@@ -162,45 +136,18 @@ def _other_chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
     if isinstance(options, dict):
         for key, value in options.items():
             if key not in ("source_lang", "target_lang"):
-                yield from _data_slots(value, ("translation_options", key), 1)
+                yield from data_slots(value, ("translation_options", key), 1)
 
 
 # ---------------------------------------------------------------------------------------------
-# Tool definitions and response schemas
-#
-# A model reads every string of a JSON schema: descriptions and titles, enum and const values,
-# defaults and examples. Function names, property names and the schema's own vocabulary
-# (`type: string`, `format: email`, `$ref`, the names in `required`) are not text and stay as
-# written, or the tools would no longer match the application's code. A keyword we do not know
-# is treated as text: a value is better replaced than forwarded unseen.
-
-# Keywords whose strings are names or vocabulary, never prose.
-_SCHEMA_NAMES = frozenset(
-    {
-        "type",
-        "format",
-        "$ref",
-        "$schema",
-        "$id",
-        "$anchor",
-        "$dynamicRef",
-        "$dynamicAnchor",
-        "required",
-        "dependentRequired",
-        "contentEncoding",
-        "contentMediaType",
-        "discriminator",
-    }
-)
-# Keywords whose value maps names (property names, definition names) to schemas.
-_SCHEMA_MAPS = frozenset(
-    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
-)
-# Keywords whose value is an instance, not a schema: every string in it is text.
-_SCHEMA_DATA = frozenset({"enum", "const", "default", "examples", "example"})
+# Tool definitions and response schemas (what of a schema is text: guard.adapters.base)
 
 
-def _tool_slots(body: dict[str, Any]) -> Iterator[Slot]:
+# tool_slots, response_format_slots, message_slots and other_chat_slots are DashScope's native
+# format too: its messages and parameters are OpenAI's, one level down (guard.adapters.dashscope).
+
+
+def tool_slots(body: dict[str, Any]) -> Iterator[Slot]:
     # `tools` (current) and `functions` (the legacy list of bare function definitions)
     for key in ("tools", "functions"):
         tools = body.get(key)
@@ -220,7 +167,7 @@ def _tool_slots(body: dict[str, Any]) -> Iterator[Slot]:
                 if k == "function" and isinstance(value, dict):
                     yield from _function_slots(value, (key, i, k))
                 else:
-                    yield from _data_slots(value, (key, i, k), 2)
+                    yield from data_slots(value, (key, i, k), 2)
 
 
 def _function_slots(fn: dict[str, Any], at: tuple[PathPart, ...]) -> Iterator[Slot]:
@@ -228,12 +175,12 @@ def _function_slots(fn: dict[str, Any], at: tuple[PathPart, ...]) -> Iterator[Sl
         if k in ("name", "strict"):
             continue
         if k == "parameters":
-            yield from _schema_slots(value, (*at, k), len(at) + 1)
+            yield from schema_slots(value, (*at, k), len(at) + 1)
         else:
-            yield from _data_slots(value, (*at, k), len(at) + 1)
+            yield from data_slots(value, (*at, k), len(at) + 1)
 
 
-def _response_format_slots(body: dict[str, Any]) -> Iterator[Slot]:
+def response_format_slots(body: dict[str, Any]) -> Iterator[Slot]:
     fmt = body.get("response_format")
     if not isinstance(fmt, dict):
         return
@@ -246,44 +193,11 @@ def _response_format_slots(body: dict[str, Any]) -> Iterator[Slot]:
                 if jk in ("name", "strict"):
                     continue
                 if jk == "schema":
-                    yield from _schema_slots(jv, (*at, jk), 3)
+                    yield from schema_slots(jv, (*at, jk), 3)
                 else:
-                    yield from _data_slots(jv, (*at, jk), 3)
+                    yield from data_slots(jv, (*at, jk), 3)
         else:
-            yield from _data_slots(value, at, 2)
-
-
-def _schema_slots(node: Any, at: tuple[PathPart, ...], keys_from: int) -> Iterator[Slot]:
-    """Every string of a JSON schema a model reads (see above); the structure stays."""
-    if isinstance(node, str):
-        yield Slot(at, node, None, keys_from=keys_from)
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _schema_slots(item, (*at, i), keys_from)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            if key in _SCHEMA_NAMES:
-                continue
-            where = (*at, key)
-            if key in _SCHEMA_DATA:
-                yield from _data_slots(value, where, keys_from)
-            elif key in _SCHEMA_MAPS and isinstance(value, dict):
-                for name, sub in value.items():
-                    yield from _schema_slots(sub, (*where, name), keys_from)
-            else:
-                yield from _schema_slots(value, where, keys_from)
-
-
-def _data_slots(node: Any, at: tuple[PathPart, ...], keys_from: int) -> Iterator[Slot]:
-    """Every string in a JSON value (keys stay as they are)."""
-    if isinstance(node, str):
-        yield Slot(at, node, None, keys_from=keys_from)
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _data_slots(item, (*at, i), keys_from)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _data_slots(value, (*at, key), keys_from)
+            yield from data_slots(value, at, 2)
 
 
 def _embedding_slots(body: dict[str, Any]) -> Iterator[Slot]:
@@ -313,54 +227,75 @@ def _json_string_slots(path: tuple[PathPart, ...], raw: str, message_index: int)
         # Not JSON (a truncated or free-text argument): inspect it as plain text.
         yield Slot(path, raw, message_index)
         return
-    for jpath, leaf in _leaves(doc, ()):
+    for jpath, leaf in leaves(doc):
         if isinstance(leaf, str):
             yield Slot(path, leaf, message_index, jpath)
         else:
             yield Slot(path, str(leaf), message_index, jpath, json_number=True)
 
 
-def _leaves(node: Any, at: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _leaves(value, (*at, key))
-    elif isinstance(node, list):
-        for idx, value in enumerate(node):
-            yield from _leaves(value, (*at, idx))
-    elif isinstance(node, str) or (isinstance(node, int | float) and not isinstance(node, bool)):
-        yield at, node
-
-
 # ---------------------------------------------------------------------------------------------
+# The adapter the proxy uses (guard.adapters.base.Adapter)
 
 
-def rewrite(body: dict[str, Any], changes: list[tuple[Slot, str]]) -> None:
-    """Write new texts into `body` in place. Only changed slots are written, so a JSON string
-    whose values did not change is forwarded byte for byte (Kimi expects `$web_search` arguments
-    back unchanged)."""
-    docs: dict[tuple[PathPart, ...], Any] = {}
-    for slot, new_text in changes:
-        if slot.json_path is None:
-            _set(body, slot.path, new_text)
-            continue
-        if slot.path not in docs:
-            docs[slot.path] = json.loads(_get(body, slot.path))
-        value: Any = new_text
-        if slot.json_number and new_text == slot.text:
-            continue
-        if not slot.json_path:
-            docs[slot.path] = value
-        else:
-            _set(docs[slot.path], slot.json_path, value)
-    for path, doc in docs.items():
-        _set(body, path, json.dumps(doc, ensure_ascii=False))
+class OpenAIAdapter:
+    """The OpenAI-compatible chat format (`<vendor>/v1/...`), in each vendor's error dialect."""
+
+    format = "openai"
+    label = "OpenAI-compatible"
+    upstream_setting = "upstream"
+
+    def endpoint(self, path: str) -> Endpoint | None:
+        return _ENDPOINTS.get(path)
+
+    def endpoints(self) -> list[Endpoint]:
+        return list(_ENDPOINTS.values())
+
+    def served(self) -> str:
+        return "POST chat/completions, POST embeddings, GET models"
+
+    def upstream(self, vendor: VendorConfig) -> str | None:
+        return vendor.upstream
+
+    def extract(self, endpoint: Endpoint, body: dict[str, Any]) -> list[Slot]:
+        return extract(endpoint.name, body)
+
+    def rewrite(self, body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
+        rewrite(body, changes)
+
+    def restore_body(
+        self, endpoint: Endpoint, doc: dict[str, Any], restorer: Restorer
+    ) -> dict[str, Any]:
+        return restore_completion(doc, restorer) if restorer else doc
+
+    def stream_restorer(
+        self, endpoint: Endpoint, body: dict[str, Any], restorer: Restorer
+    ) -> ChatStreamRestorer:
+        return ChatStreamRestorer(restorer)
+
+    def error_response(
+        self,
+        style: ErrorStyle,
+        status: int,
+        message: str,
+        *,
+        type_: str,
+        code: str,
+        request_id: str,
+    ) -> web.Response:
+        return vendor_errors.error_response(
+            style, status, message, type_=type_, code=code, request_id=request_id
+        )
+
+    def stream_error(self, style: ErrorStyle, message: str, code: str, request_id: str) -> bytes:
+        return vendor_errors.sse_error_event(style, message, code, request_id)
 
 
-def _get(node: Any, path: tuple[PathPart, ...]) -> Any:
-    for part in path:
-        node = node[part]
-    return node
+_ENDPOINTS = {
+    "chat/completions": Endpoint("chat/completions", "chat/completions", "POST"),
+    "embeddings": Endpoint("embeddings", "embeddings", "POST"),
+    # No body the vendor reads: passed through.
+    "models": Endpoint("models", "models", "GET", inspected=False),
+}
 
-
-def _set(node: Any, path: tuple[PathPart, ...], value: Any) -> None:
-    _get(node, path[:-1])[path[-1]] = value
+ADAPTER = OpenAIAdapter()
