@@ -93,6 +93,11 @@ NEGATIVES = [
     "我们认为这个方案可行。",
     "王国表示欢迎各国游客。",
     "请留下您的联系方式。",
+    # code: identifiers are no names, lower-case words in it are no lower-case names
+    "        raise NotImplementedError('use the other method')",
+    "dev.credentials.url=dev-lb1.api.example.com:5215",
+    "\t\tTestSuites: getTestSuites(findings),",
+    "if current_index == len(values): return max(values)",
 ]
 
 

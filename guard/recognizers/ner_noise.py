@@ -11,7 +11,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from guard.language import FUNCTION_WORDS, detect_language
-from guard.recognizers.person_name import corroborated, not_a_person_alone
+from guard.recognizers.person_name import corroborated, is_place_name, not_a_person_alone
 from guard.recognizers.text import has_cjk
 
 _NAMED = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP"})
@@ -182,5 +182,13 @@ class NoiseFilteredSpacyRecognizer(SpacyRecognizer):
             and not (r.entity_type == "PERSON" and not_a_person_alone(text[r.start : r.end]))
         ]
         if any(r.entity_type == "PERSON" for r in kept) and detect_language(text) == "de":
-            kept = [r for r in kept if r.entity_type != "PERSON" or keep_german_person(text, r.start, r.end)]
+            german: list[RecognizerResult] = []
+            for r in kept:
+                if r.entity_type == "PERSON" and not keep_german_person(text, r.start, r.end):
+                    # "Mainz", "Moskau" read as people: places, if the gazetteer knows them
+                    if not is_place_name(text[r.start : r.end]):
+                        continue
+                    r.entity_type = "LOCATION"
+                german.append(r)
+            kept = german
         return kept

