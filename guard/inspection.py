@@ -126,7 +126,8 @@ def start_analysis(
             todo.setdefault(key, []).append(i)
     known = list(out)
     if not todo:
-        return known, lambda: [a for a in out if a is not None]
+        spread = _spread_across_slots(texts, [a for a in out if a is not None], policy, transformer)
+        return list(spread), lambda: spread
     keys = list(todo)
     first = [texts[todo[k][0]] for k in keys]
     languages = [detector.language_of(t) for t in first]
@@ -147,68 +148,75 @@ def start_analysis(
             for i in todo[key]:
                 out[i] = analysis
         done = [a for a in out if a is not None]
-        if len(done) > 1:
-            fresh = sorted(i for indices in todo.values() for i in indices)
-            _spread_across_slots(texts, done, fresh, policy, transformer)
-        return done
+        return _spread_across_slots(texts, done, policy, transformer)
 
+    # The cache hits before the first new slot, as the spread leaves them (it only looks back).
+    prefix = [a for a in known[: known.index(None)] if a is not None]
+    known = [*_spread_across_slots(texts, prefix, policy, transformer), *known[len(prefix) :]]
     return known, finish
 
 
 def _spread_across_slots(
     texts: Sequence[str],
     analyses: list[Analysis],
-    fresh: Sequence[int],
     policy: Policy,
     transformer: Transformer | None,
-) -> None:
-    """One decision per request: a name found in any slot is a name in the new slots too
-    ("Anna Koch" in the system prompt, "ask Koch" in the new message).
+) -> list[Analysis]:
+    """One decision per request: a name found in a slot is a name in the slots after it ("Anna
+    Koch" in the system prompt, "ask Koch" in a later message).
 
-    The cache keeps each slot's own analysis; what other slots add is worked out per request, so
-    a cached slot stays valid whatever it is sent with. Slots seen before (a resent history) are
-    left as they were sent then; the proxy may already have transformed them while the new ones
-    were analysed.
+    Only forward, in the order the vendor reads the slots: what a slot becomes depends on the
+    slots before it alone, so a resent history is transformed as it was the turn before (the
+    vendor sees the same text), and the slots known from the cache can be transformed before the
+    new ones are analysed. The cache keeps each slot's own analysis; the spread is worked out per
+    request.
     """
+    if len(analyses) < 2 or not any(p.entity_type == "PERSON" for a in analyses[:-1] for p in a.planned):
+        return analyses
+    out = list(analyses)
     words: dict[str, tuple[float, frozenset[str] | None]] = {}
-    for text, a in zip(texts, analyses, strict=True):
+    for i, (text, a) in enumerate(zip(texts, analyses, strict=False)):
+        if words:
+            out[i] = _with_names(text, a, words, policy, transformer)
         people = [
             Finding("PERSON", p.start, p.end, p.score, "") for p in a.planned if p.entity_type == "PERSON"
         ]
         if people:
             for word, (score, forms) in name_words(text, people, 0.0, a.language).items():
                 old = words.get(word)
-                if old is None or old[0] < score:
+                if old is None:
                     words[word] = (score, forms)
-    if not words:
-        return
-    for i in fresh:
-        a = analyses[i]
-        extra = name_occurrences(texts[i], words, [(p.start, p.end) for p in a.planned])
-        planned = []
-        for start, end, score in extra:
-            if score < policy.threshold("PERSON", a.language):
-                continue
-            d = policy.decide("PERSON", a.language)
-            if d.action == "allow":
-                continue
-            planned.append(
-                Planned(
-                    "PERSON", ENTITY_CATEGORIES["PERSON"], start, end, score, d.action, d.restore, d.source
-                )
-            )
-        if not planned:
-            continue
-        merged = tuple(sorted((*a.planned, *planned), key=lambda p: p.start))
-        if transformer is not None:
-            analyses[i] = replace(
-                a,
-                planned=merged,
-                fingerprints=transformer.fingerprints(texts[i], merged),
-                key_id=transformer.key_id,
-            )
-        else:
-            analyses[i] = replace(a, planned=merged, fingerprints=None)
+                else:
+                    both = None if old[1] is None or forms is None else old[1] | forms
+                    words[word] = (max(old[0], score), both)
+    return out
+
+
+def _with_names(
+    text: str,
+    a: Analysis,
+    words: dict[str, tuple[float, frozenset[str] | None]],
+    policy: Policy,
+    transformer: Transformer | None,
+) -> Analysis:
+    """`a` with the occurrences of earlier slots' name words in `text` added."""
+    d = policy.decide("PERSON", a.language)
+    if d.action == "allow":
+        return a
+    threshold = policy.threshold("PERSON", a.language)
+    extra = [
+        Planned("PERSON", ENTITY_CATEGORIES["PERSON"], start, end, score, d.action, d.restore, d.source)
+        for start, end, score in name_occurrences(text, words, [(p.start, p.end) for p in a.planned])
+        if score >= threshold
+    ]
+    if not extra:
+        return a
+    merged = tuple(sorted((*a.planned, *extra), key=lambda p: p.start))
+    if transformer is not None:
+        return replace(
+            a, planned=merged, fingerprints=transformer.fingerprints(text, merged), key_id=transformer.key_id
+        )
+    return replace(a, planned=merged, fingerprints=None)
 
 
 def _first_block(slots: Sequence[Slot], analyses: Sequence[Analysis]) -> Blocked | None:

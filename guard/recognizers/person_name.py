@@ -336,7 +336,9 @@ class _Lexicon:
             return given, surname, STRONG
         if shape == "nocase":
             return False, False, UNKNOWN
-        if self.is_common(key, language) or key in _NOT_ALONE:
+        # a German noun is no unknown name in any text ("Kurze Frage:" in a short German line
+        # that the language check took for English)
+        if self.is_common(key, "de") or key in _NOT_ALONE:
             return False, False, NONE
         if language == "de" and self.german_compound(key):
             return False, False, NONE
@@ -917,8 +919,9 @@ def name_occurrences(
 ) -> list[tuple[int, int, float]]:
     """(start, end, score) of the occurrences in `text` of the name words `words` (from
     `name_words`) that lie in none of the `covered` spans."""
+    pattern = _words_pattern(tuple(sorted(words)))
     out: list[tuple[int, int, float]] = []
-    for m in _WORD.finditer(text):
+    for m in pattern.finditer(text):
         word = m.group()
         entry = words.get(word.casefold())
         if entry is None:
@@ -935,3 +938,10 @@ def name_occurrences(
             continue
         out.append((a, b, min(score, 0.75)))
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for all the name words (a conversation's history is searched every turn)."""
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!{_L})(?<!['’\-])(?:{alternation})(?!{_L})(?!['’\-]{_L})", re.IGNORECASE)
