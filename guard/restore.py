@@ -316,13 +316,6 @@ class Restorer:
             return text
         return self._get(json_string).scan(text, 0, final=True)[0]
 
-    def restore_settled(self, text: str, *, json_string: bool = False) -> str:
-        """Restore a text that may still grow, leaving out the tail that could become a
-        placeholder: for answers streamed as growing snapshots rather than deltas."""
-        if not self._mapping or not text:
-            return text
-        return self._get(json_string).scan(text, 0, final=False)[0]
-
     def stream(self, *, json_string: bool = False) -> TextStreamRestorer:
         return TextStreamRestorer(self, json_string=json_string)
 
@@ -455,7 +448,7 @@ def _restore_function(fn: dict[str, Any], r: Restorer) -> dict[str, Any]:
 
 
 def _finished(choice: dict[str, Any]) -> bool:
-    # DashScope's native stream writes the string "null" while the answer goes on.
+    # The string "null" (as DashScope writes it while the answer goes on) is no finish either.
     return choice.get("finish_reason") not in (None, "", "null")
 
 
@@ -491,21 +484,14 @@ class ChatStreamRestorer:
     (then as an extra chunk event copying the last event's id, model, object and created).
     When a choice moves from one part of the answer to another (reasoning to content, content to
     tool calls), the part it left is flushed at once, so text is not shown out of order.
-
-    `dashscope_cumulative`: DashScope's native format without `incremental_output` sends the
-    whole answer so far in every event; then each event is restored as a snapshot.
     """
 
-    def __init__(
-        self, mapping: Restorer | Mapping[str, str], *, dashscope_cumulative: bool = False
-    ) -> None:
+    def __init__(self, mapping: Restorer | Mapping[str, str]) -> None:
         self._r = _as_restorer(mapping)
-        self._cumulative = dashscope_cumulative
         self._lines: list[bytes] = []  # complete lines of the event being read
         self._partial: list[bytes] = []  # a line not yet ended
         self._choices: dict[int, _ChoiceState] = {}
         self._meta: dict[str, Any] = {}  # id, model, ... of the last event, for synthetic events
-        self._native = False
         self._eol = b"\n"
 
     # -- bytes and events ------------------------------------------------------------------
@@ -617,9 +603,7 @@ class ChatStreamRestorer:
     def _restore_event(self, doc: dict[str, Any]) -> bool:
         changed = False
         choices = doc.get("choices")
-        output = doc.get("output")
         if isinstance(choices, list):
-            self._native = False
             self._meta = {
                 k: doc[k]
                 for k in ("id", "object", "created", "model", "system_fingerprint")
@@ -627,32 +611,14 @@ class ChatStreamRestorer:
             }
             for pos, ch in enumerate(choices):
                 if isinstance(ch, dict):
-                    changed |= self._restore_choice(ch, pos, "delta")
-        elif isinstance(output, dict):
-            self._native = True
-            self._meta = {k: doc[k] for k in ("request_id",) if k in doc}
-            if isinstance(output.get("choices"), list):
-                for pos, ch in enumerate(output["choices"]):
-                    if isinstance(ch, dict):
-                        changed |= self._restore_choice(ch, pos, "message")
-            elif isinstance(output.get("text"), str):
-                # Native text format: the output itself carries text and finish_reason.
-                wrapper: dict[str, Any] = {
-                    "message": {"content": output["text"]},
-                    "finish_reason": output.get("finish_reason"),
-                }
-                if self._restore_choice(wrapper, 0, "message"):
-                    output["text"] = wrapper["message"].get("content", "")
-                    changed = True
+                    changed |= self._restore_choice(ch, pos)
         return changed
 
-    def _restore_choice(self, ch: dict[str, Any], pos: int, key: str) -> bool:
+    def _restore_choice(self, ch: dict[str, Any], pos: int) -> bool:
         index = ch.get("index")
         idx = index if isinstance(index, int) and not isinstance(index, bool) else pos
-        delta = ch.get(key)
+        delta = ch.get("delta")
         finished = _finished(ch)
-        if self._native and self._cumulative:
-            return isinstance(delta, dict) and self._restore_snapshot(delta, finished)
         st = self._choices.get(idx)
         if st is None:
             st = self._choices[idx] = _ChoiceState()
@@ -660,7 +626,7 @@ class ChatStreamRestorer:
         if not isinstance(delta, dict):
             if not finished or not self._pending(st):
                 return False
-            delta = ch[key] = {}
+            delta = ch["delta"] = {}
         calls = delta.get("tool_calls")
         fn = delta.get("function_call")
         active: set[str] = set()
@@ -804,40 +770,16 @@ class ChatStreamRestorer:
     def _flush_all(self, broken: bool = False) -> bytes:
         """Everything still held back, as one extra chunk event (empty if nothing is held)."""
         choices = []
-        key = "message" if self._native else "delta"
         for idx, st in sorted(self._choices.items()):
             if self._pending(st):
                 delta: dict[str, Any] = {}
                 if not self._flush_parts(st, delta, set(), {}, broken):
                     continue
-                choices.append(
-                    {"index": idx, key: delta, "finish_reason": "null" if self._native else None}
-                )
+                choices.append({"index": idx, "delta": delta, "finish_reason": None})
         if not choices:
             return b""
-        if self._native:
-            doc = {"output": {"choices": choices}, **self._meta}
-        else:
-            doc = {**self._meta, "choices": choices}
+        doc = {**self._meta, "choices": choices}
         return b"data: " + _dumps(doc) + self._eol + self._eol
-
-    def _restore_snapshot(self, msg: dict[str, Any], final: bool) -> bool:
-        changed = False
-        restore = self._r.restore_text if final else self._r.restore_settled
-        for f in _TEXT_FIELDS:
-            v = msg.get(f)
-            if isinstance(v, str):
-                new = restore(v)
-                changed |= new != v
-                msg[f] = new
-        calls = msg.get("tool_calls")
-        for tc in calls if isinstance(calls, list) else []:
-            fn = tc.get("function") if isinstance(tc, dict) else None
-            if isinstance(fn, dict) and isinstance(fn.get("arguments"), str):
-                new = restore(fn["arguments"], json_string=True)
-                changed |= new != fn["arguments"]
-                fn["arguments"] = new
-        return changed
 
 
 def _field_value(line: str) -> str:
