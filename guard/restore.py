@@ -42,6 +42,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from guard import sse
+
 __all__ = [
     "ChatStreamRestorer",
     "Restorer",
@@ -472,12 +474,12 @@ class _ChoiceState:
     function_call: TextStreamRestorer | None = None
 
 
-class ChatStreamRestorer:
-    """Restores a streamed chat completion: raw upstream SSE bytes in, SSE bytes out.
+class ChatStreamRestorer(sse.EventStreamRestorer):
+    """Restores a streamed chat completion (reading, `close` and `abort`:
+    guard.sse.EventStreamRestorer).
 
-    One per response. `feed` takes the bytes as they arrive, chunked anywhere; `close` once the
-    upstream has ended. Events without anything to restore pass through byte for byte; an event
-    whose text changed is re-serialized as compact JSON.
+    Events without anything to restore pass through byte for byte; an event whose text changed
+    is re-serialized as compact JSON.
 
     A placeholder split across events is written whole into the later event; the text held back
     meanwhile is written at the latest when the choice finishes, before `[DONE]`, or at `close`
@@ -487,100 +489,30 @@ class ChatStreamRestorer:
     """
 
     def __init__(self, mapping: Restorer | Mapping[str, str]) -> None:
-        self._r = _as_restorer(mapping)
-        self._lines: list[bytes] = []  # complete lines of the event being read
-        self._partial: list[bytes] = []  # a line not yet ended
+        super().__init__(_as_restorer(mapping))
         self._choices: dict[int, _ChoiceState] = {}
         self._meta: dict[str, Any] = {}  # id, model, ... of the last event, for synthetic events
-        self._eol = b"\n"
 
-    # -- bytes and events ------------------------------------------------------------------
+    # -- events --------------------------------------------------------------------------------
 
-    def feed(self, data: bytes) -> bytes:
-        if not self._r:
-            return data
-        if not data:
-            return b""
-        if b"\n" not in data:
-            # Kept in pieces: a long line arriving in many small reads is joined once, not at
-            # every read.
-            self._partial.append(data)
-            return b""
-        self._partial.append(data)
-        lines = b"".join(self._partial).split(b"\n")
-        self._partial = [lines.pop()]
-        out: list[bytes] = []
-        for line in lines:
-            line += b"\n"
-            self._lines.append(line)
-            if line in (b"\n", b"\r\n"):
-                ev, self._lines = self._lines, []
-                out.append(self._event(ev))
-        return b"".join(out)
-
-    def close(self) -> bytes:
-        """The upstream has ended: emit what is still buffered or held back."""
-        if not self._r:
-            return b""
-        out = b""
-        partial = b"".join(self._partial)
-        if partial or self._lines:
-            ev = self._lines + ([partial] if partial else [])
-            self._lines, self._partial = [], []
-            out = self._event(ev)
-        tail = self._flush_all()
-        if tail and out and not out.endswith((b"\n\n", b"\r\n\r\n")):
-            # An unterminated event would swallow the one we append.
-            out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + tail
-
-    def abort(self) -> bytes:
-        """The upstream broke off mid-stream: what can be sent before the caller's error event.
-
-        An event cut short is dropped unless its data is whole JSON (half an event would be
-        forwarded unrestored, and no client could parse it). Held-back text is restored where it
-        holds a whole placeholder; a tail that could only be the start of one (`<PE`) is dropped,
-        so the client never sees half a placeholder. Whatever is returned ends its last event.
-        """
-        if not self._r:
-            return b""
-        out = b""
-        partial = b"".join(self._partial)
-        ev = self._lines + ([partial] if partial else [])
-        self._lines, self._partial = [], []
-        if ev and self._whole(ev):
-            out = self._event(ev)
-            if not out.endswith((b"\n\n", b"\r\n\r\n")):
-                out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + self._flush_all(broken=True)
-
-    @staticmethod
-    def _whole(lines: list[bytes]) -> bool:
+    def _whole(self, lines: list[bytes]) -> bool:
         """Whether an unterminated event's data is complete (whole JSON, or `[DONE]`)."""
-        data = [ln for ln in lines if ln[:5] == b"data:"]
-        if not data:
+        data = _data(lines)
+        if data is None:
             return False
+        if data[1].strip() == "[DONE]":
+            return True
         try:
-            payload = "\n".join(_field_value(ln.decode("utf-8")) for ln in data)
-            if payload.strip() == "[DONE]":
-                return True
-            json.loads(payload)
-        except ValueError:  # UnicodeDecodeError and JSONDecodeError both
+            json.loads(data[1])
+        except ValueError:
             return False
         return True
 
     def _event(self, lines: list[bytes]) -> bytes:
-        data_at = [i for i, ln in enumerate(lines) if ln[:5] == b"data:"]
-        if not data_at:
+        data = _data(lines)
+        if data is None:
             return b"".join(lines)
-        first = lines[data_at[0]]
-        try:
-            if len(data_at) == 1:  # as every vendor writes it
-                payload = _field_value(first.decode("utf-8"))
-            else:
-                payload = "\n".join(_field_value(lines[i].decode("utf-8")) for i in data_at)
-        except UnicodeDecodeError:
-            return b"".join(lines)
+        first, payload = data
         self._eol = b"\r\n" if first.endswith(b"\r\n") else b"\n"
         if payload.strip() == "[DONE]":
             return self._flush_all() + b"".join(lines)
@@ -590,13 +522,7 @@ class ChatStreamRestorer:
             return b"".join(lines)
         if not isinstance(doc, dict) or not self._restore_event(doc):
             return b"".join(lines)
-        prefix = b"data: " if first.startswith(b"data: ") else b"data:"
-        ending = b"\r\n" if first.endswith(b"\r\n") else b"\n" if first.endswith(b"\n") else b""
-        # The JSON goes on the first data line; any further data lines were part of it.
-        drop = set(data_at[1:])
-        kept = [ln for i, ln in enumerate(lines) if i not in drop]
-        kept[data_at[0]] = prefix + _dumps(doc) + ending
-        return b"".join(kept)
+        return sse.with_data(lines, doc)
 
     # -- choices -----------------------------------------------------------------------------
 
@@ -779,17 +705,24 @@ class ChatStreamRestorer:
         if not choices:
             return b""
         doc = {**self._meta, "choices": choices}
-        return b"data: " + _dumps(doc) + self._eol + self._eol
+        return b"data: " + sse.dumps(doc) + self._eol + self._eol
+
+
+def _data(lines: list[bytes]) -> tuple[bytes, str] | None:
+    """An event's first data line, and its data (every data line's value, joined); None when it
+    has no data or its data is not UTF-8. Only data lines are read: a chat stream's events are
+    told apart by their data alone."""
+    data = [ln for ln in lines if ln[:5] == b"data:"]
+    if not data:
+        return None
+    try:
+        if len(data) == 1:  # as every vendor writes it
+            return data[0], _field_value(data[0].decode("utf-8"))
+        return data[0], "\n".join(_field_value(ln.decode("utf-8")) for ln in data)
+    except UnicodeDecodeError:
+        return None
 
 
 def _field_value(line: str) -> str:
     v = line[5:].rstrip("\r\n")
     return v[1:] if v.startswith(" ") else v
-
-
-def _dumps(doc: Any) -> bytes:
-    try:
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate in a value: escaped, it is still the same JSON.
-        return json.dumps(doc, separators=(",", ":")).encode("ascii")

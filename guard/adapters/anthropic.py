@@ -361,10 +361,9 @@ class _Block:
     stream: TextStreamRestorer
 
 
-class MessageStreamRestorer:
-    """Restores a streamed Message: raw upstream SSE bytes in, SSE bytes out.
+class MessageStreamRestorer(sse.EventStreamRestorer):
+    """Restores a streamed Message (reading, `close` and `abort`: guard.sse.EventStreamRestorer).
 
-    One per response; `feed` takes bytes chunked anywhere, `close` once the upstream has ended.
     Events without anything to restore pass through byte for byte. A placeholder split across
     `content_block_delta` events is written whole into the later one; text that might still become
     a placeholder is held back, and written as one more delta of its block just before that
@@ -372,38 +371,8 @@ class MessageStreamRestorer:
     """
 
     def __init__(self, restorer: Restorer) -> None:
-        self._r = restorer
-        self._reader = sse.EventReader()
+        super().__init__(restorer)
         self._blocks: dict[int, _Block] = {}
-        self._eol = b"\n"
-
-    def feed(self, data: bytes) -> bytes:
-        if not self._r:
-            return data
-        return b"".join(self._event(ev) for ev in self._reader.feed(data))
-
-    def close(self) -> bytes:
-        if not self._r:
-            return b""
-        rest = self._reader.close()
-        out = self._event(rest) if rest else b""
-        tail = self._flush(None)
-        if tail and out and not sse.terminated(out):
-            # An unterminated event would swallow the one appended.
-            out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + tail
-
-    def abort(self) -> bytes:
-        """The upstream broke off: an event cut short is dropped (unless its data is whole),
-        held-back text goes out where it is whole (a tail that could only begin a placeholder
-        is dropped), and the bytes returned end their last event."""
-        if not self._r:
-            return b""
-        rest = self._reader.close()
-        out = self._event(rest) if rest and sse.whole(rest) else b""
-        if out and not sse.terminated(out):
-            out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + self._flush(None, broken=True)
 
     def _event(self, lines: list[bytes]) -> bytes:
         raw = b"".join(lines)
@@ -418,10 +387,10 @@ class MessageStreamRestorer:
         if kind == "content_block_delta" and idx is not None:
             return self._delta(lines, raw, doc, idx)
         if kind == "content_block_start" and idx is not None:
-            before = self._flush(None)  # blocks come one after another: any earlier one is done
+            before = self._flush_all()  # blocks come one after another: any earlier one is done
             return before + self._start(lines, raw, doc, idx)
         if kind == "content_block_stop" and idx is not None:
-            return self._flush(idx) + raw
+            return self._flush([idx]) + raw
         if kind == "message_start" and isinstance(doc.get("message"), dict):
             message = doc["message"]
             restored = restore_message(message, self._r)
@@ -429,7 +398,7 @@ class MessageStreamRestorer:
                 return sse.with_data(lines, {**doc, "message": restored})
             return raw
         if kind in ("message_delta", "message_stop", "error"):
-            return self._flush(None) + raw
+            return self._flush_all() + raw
         return raw
 
     def _start(self, lines: list[bytes], raw: bytes, doc: dict[str, Any], idx: int) -> bytes:
@@ -478,11 +447,14 @@ class MessageStreamRestorer:
             return raw
         return sse.with_data(lines, {**doc, "delta": {**delta, field: new}})
 
-    def _flush(self, only: int | None, broken: bool = False) -> bytes:
-        """Held-back text of one block (or of all), as `content_block_delta` events. `broken`:
-        the stream broke off (see `TextStreamRestorer.abort`)."""
+    def _flush_all(self, broken: bool = False) -> bytes:
+        return self._flush(sorted(self._blocks), broken)
+
+    def _flush(self, indexes: list[int], broken: bool = False) -> bytes:
+        """Held-back text of these blocks, as `content_block_delta` events. `broken`: the stream
+        broke off (see `TextStreamRestorer.abort`)."""
         out = []
-        for idx in sorted(self._blocks) if only is None else [only]:
+        for idx in indexes:
             st = self._blocks.get(idx)
             if st is None or not st.stream.pending:
                 continue

@@ -188,8 +188,9 @@ class _Choice:
     calls: dict[int, _Call] = field(default_factory=dict)
 
 
-class NativeStreamRestorer:
-    """Restores a DashScope native stream: raw SSE bytes in, SSE bytes out.
+class NativeStreamRestorer(sse.EventStreamRestorer):
+    """Restores a DashScope native stream (reading, `close` and `abort`:
+    guard.sse.EventStreamRestorer).
 
     Incremental frames (`incremental_output: true`) are restored like OpenAI deltas: a placeholder
     split across frames is written whole into the later one, and text that could still become one
@@ -201,43 +202,14 @@ class NativeStreamRestorer:
     """
 
     def __init__(self, restorer: Restorer, *, incremental: bool) -> None:
-        self._r = restorer
+        super().__init__(restorer)
         self._incremental = incremental
-        self._reader = sse.EventReader()
         self._choices: dict[Any, _Choice] = {}  # by choice index; "text" for output.text
         self._last: dict[str, Any] = {}  # request_id of the last frame, for a frame of our own
-        self._eol = b"\n"
-
-    def feed(self, data: bytes) -> bytes:
-        if not self._r:
-            return data
-        return b"".join(self._frame(ev) for ev in self._reader.feed(data))
-
-    def close(self) -> bytes:
-        if not self._r:
-            return b""
-        rest = self._reader.close()
-        out = self._frame(rest) if rest else b""
-        tail = self._flush_all()
-        if tail and out and not sse.terminated(out):
-            out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + tail
-
-    def abort(self) -> bytes:
-        """The upstream broke off: a frame cut short is dropped (unless its data is whole),
-        held-back text goes out where it is whole (a tail that could only begin a placeholder
-        is dropped), and the bytes returned end their last frame."""
-        if not self._r:
-            return b""
-        rest = self._reader.close()
-        out = self._frame(rest) if rest and sse.whole(rest) else b""
-        if out and not sse.terminated(out):
-            out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + self._flush_all(broken=True)
 
     # -- frames --------------------------------------------------------------------------------
 
-    def _frame(self, lines: list[bytes]) -> bytes:
+    def _event(self, lines: list[bytes]) -> bytes:
         raw = b"".join(lines)
         parsed = sse.parse(lines)
         if parsed is None or not isinstance(parsed[1], dict):
