@@ -705,7 +705,7 @@ class ChatStreamRestorer(sse.EventStreamRestorer):
         if not choices:
             return b""
         doc = {**self._meta, "choices": choices}
-        return b"data: " + sse.dumps(doc) + self._eol + self._eol
+        return sse.event(self._eol, b"data: " + sse.dumps(doc))
 
 
 def _data(lines: list[bytes]) -> tuple[bytes, str] | None:

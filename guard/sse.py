@@ -105,6 +105,11 @@ def with_data(lines: list[bytes], doc: Any) -> bytes:
     return b"".join(out)
 
 
+def event(eol: bytes, *lines: bytes) -> bytes:
+    """An event the proxy writes: each line ended by `eol`, then the blank line that ends it."""
+    return b"".join(line + eol for line in lines) + eol
+
+
 def eol_of(lines: list[bytes]) -> bytes:
     """The line ending the vendor uses, for events written by the proxy."""
     return b"\r\n" if lines and lines[0].endswith(b"\r\n") else b"\n"

@@ -16,27 +16,26 @@ values are written JSON-escaped, so the fragments still join into the document t
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from guard import sse
+from guard import sse, vendor_errors
 from guard.adapters.base import (
+    BaseAdapter,
     Endpoint,
     PathPart,
     Slot,
     UninspectableInput,
     data_slots,
     restore_value,
-    rewrite,
     safe_name,
     schema_slots,
     value_slots,
 )
-from guard.config import ErrorStyle, VendorConfig
+from guard.config import ErrorStyle
 from guard.restore import Restorer, TextStreamRestorer
 
 ENDPOINTS = {
@@ -64,28 +63,17 @@ _TOOL_RESULT_BLOCKS = frozenset({"text", "image", "document", "search_result", "
 _SOURCE_BLOCKS = frozenset({"text", "image"})  # inside a document's `content` source
 
 
-class AnthropicAdapter:
+class AnthropicAdapter(BaseAdapter):
     format = "anthropic"
     label = "Anthropic Messages"
     upstream_setting = "anthropic_upstream"
-
-    def endpoint(self, path: str) -> Endpoint | None:
-        return ENDPOINTS.get(path)
-
-    def endpoints(self) -> list[Endpoint]:
-        return list(ENDPOINTS.values())
+    paths = ENDPOINTS
 
     def served(self) -> str:
         return "POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models"
 
-    def upstream(self, vendor: VendorConfig) -> str | None:
-        return vendor.anthropic_upstream
-
     def extract(self, endpoint: Endpoint, body: dict[str, Any]) -> list[Slot]:
         return list(_request_slots(body))
-
-    def rewrite(self, body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
-        rewrite(body, changes)
 
     def restore_body(self, endpoint: Endpoint, doc: dict[str, Any], restorer: Restorer) -> dict[str, Any]:
         if endpoint.name != "messages" or not restorer:
@@ -107,16 +95,11 @@ class AnthropicAdapter:
         code: str,
         request_id: str,
     ) -> web.Response:
-        return web.Response(
-            status=status,
-            text=json.dumps(error_body(status, message, code, request_id), ensure_ascii=False),
-            content_type="application/json",
-            headers={"X-Guard-Request-Id": request_id},
-        )
+        return vendor_errors.json_error(status, error_body(status, message, code, request_id), request_id)
 
     def stream_error(self, style: ErrorStyle, message: str, code: str, request_id: str) -> bytes:
         doc = error_body(502, message, code, request_id)
-        return b"event: error\ndata: " + sse.dumps(doc) + b"\n\n"
+        return sse.event(b"\n", b"event: error", b"data: " + sse.dumps(doc))
 
 
 ADAPTER = AnthropicAdapter()
@@ -466,6 +449,5 @@ class MessageStreamRestorer(sse.EventStreamRestorer):
                 "index": idx,
                 "delta": {"type": st.delta_type, _DELTAS[st.delta_type]: tail},
             }
-            eol = self._eol
-            out.append(b"event: content_block_delta" + eol + b"data: " + sse.dumps(doc) + eol + eol)
+            out.append(sse.event(self._eol, b"event: content_block_delta", b"data: " + sse.dumps(doc)))
         return b"".join(out)

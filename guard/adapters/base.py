@@ -21,6 +21,7 @@ from guard.restore import Restorer
 
 __all__ = [
     "Adapter",
+    "BaseAdapter",
     "Endpoint",
     "PathPart",
     "Slot",
@@ -178,6 +179,30 @@ class Adapter(Protocol):
     def stream_error(self, style: ErrorStyle, message: str, code: str, request_id: str) -> bytes:
         """An error inside a stream whose headers are already sent."""
         ...
+
+
+class BaseAdapter:
+    """The part of an Adapter that is the same in every format, read from its class attributes:
+    `paths`, the endpoints it serves by path, and `upstream_setting`, the VendorConfig field that
+    holds its base URL. Each format writes the rest itself."""
+
+    format: str
+    label: str
+    upstream_setting: str
+    paths: dict[str, Endpoint]
+
+    def endpoint(self, path: str) -> Endpoint | None:
+        return self.paths.get(path)
+
+    def endpoints(self) -> list[Endpoint]:
+        return list(self.paths.values())
+
+    def upstream(self, vendor: VendorConfig) -> str | None:
+        url: str | None = getattr(vendor, self.upstream_setting)
+        return url
+
+    def rewrite(self, body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
+        rewrite(body, changes)
 
 
 # ---------------------------------------------------------------------------------------------

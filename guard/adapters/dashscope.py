@@ -16,23 +16,17 @@ restored frame. Errors are flat: `{"code", "message", "request_id"}`.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
 
 from aiohttp import web
 
-from guard import sse
+from guard import sse, vendor_errors
 from guard.adapters import openai
-from guard.adapters.base import (
-    Endpoint,
-    Slot,
-    UninspectableInput,
-    rewrite,
-)
-from guard.config import ErrorStyle, VendorConfig
+from guard.adapters.base import BaseAdapter, Endpoint, Slot, UninspectableInput
+from guard.config import ErrorStyle
 from guard.restore import Restorer, TextStreamRestorer, restore_completion
 
 ENDPOINTS = {
@@ -44,28 +38,17 @@ ENDPOINTS = {
 }
 
 
-class DashScopeAdapter:
+class DashScopeAdapter(BaseAdapter):
     format = "dashscope"
     label = "DashScope native"
     upstream_setting = "native_upstream"
-
-    def endpoint(self, path: str) -> Endpoint | None:
-        return ENDPOINTS.get(path)
-
-    def endpoints(self) -> list[Endpoint]:
-        return list(ENDPOINTS.values())
+    paths = ENDPOINTS
 
     def served(self) -> str:
         return ", ".join(f"POST /api/v1/{p}" for p in ENDPOINTS)
 
-    def upstream(self, vendor: VendorConfig) -> str | None:
-        return vendor.native_upstream
-
     def extract(self, endpoint: Endpoint, body: dict[str, Any]) -> list[Slot]:
         return list(_request_slots(body))
-
-    def rewrite(self, body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
-        rewrite(body, changes)
 
     def restore_body(self, endpoint: Endpoint, doc: dict[str, Any], restorer: Restorer) -> dict[str, Any]:
         return restore_completion(doc, restorer) if restorer else doc
@@ -87,20 +70,12 @@ class DashScopeAdapter:
         code: str,
         request_id: str,
     ) -> web.Response:
-        return web.Response(
-            status=status,
-            text=json.dumps(error_body(message, code, request_id), ensure_ascii=False),
-            content_type="application/json",
-            headers={"X-Guard-Request-Id": request_id},
-        )
+        return vendor_errors.json_error(status, error_body(message, code, request_id), request_id)
 
     def stream_error(self, style: ErrorStyle, message: str, code: str, request_id: str) -> bytes:
         # As DashScope ends a stream that fails: an `error` event; the SDK reads the status line.
-        return (
-            b"id:error\nevent:error\n:HTTP_STATUS/502\nstatus:502\ndata:"
-            + sse.dumps(error_body(message, code, request_id))
-            + b"\n\n"
-        )
+        data = b"data:" + sse.dumps(error_body(message, code, request_id))
+        return sse.event(b"\n", b"id:error", b"event:error", b":HTTP_STATUS/502", b"status:502", data)
 
 
 ADAPTER = DashScopeAdapter()
@@ -367,8 +342,8 @@ class NativeStreamRestorer(sse.EventStreamRestorer):
         if out:
             output["choices"] = out
         doc = {"output": output, **self._last}
-        head = [b"id:guard", b"event:result", b":HTTP_STATUS/200", b"data:" + sse.dumps(doc)]
-        return b"".join(line + self._eol for line in head) + self._eol
+        data = b"data:" + sse.dumps(doc)
+        return sse.event(self._eol, b"id:guard", b"event:result", b":HTTP_STATUS/200", data)
 
 
 def _getter(node: dict[str, Any], key: str) -> Any:
