@@ -30,6 +30,7 @@ from guard.adapters.base import (
     Slot,
     UninspectableInput,
     data_slots,
+    render_path,
     restore_value,
     safe_name,
     schema_slots,
@@ -221,7 +222,7 @@ def _text_block_slots(
 ) -> Iterator[Slot]:
     text = block.get("text")
     if not isinstance(text, str):
-        raise UninspectableInput(f"{_where(path)}.text must be a string")
+        raise UninspectableInput(f"{render_path(path)}.text must be a string")
     yield Slot((*path, "text"), text, message_index)
     citations = block.get("citations")
     if isinstance(citations, list):
@@ -234,11 +235,11 @@ def _text_block_slots(
 
 def _block_slots(path: tuple[PathPart, ...], block: Any, i: int, allowed: frozenset[str]) -> Iterator[Slot]:
     if not isinstance(block, dict):
-        raise UninspectableInput(f"{_where(path)} must be a content block object")
+        raise UninspectableInput(f"{render_path(path)} must be a content block object")
     kind = block.get("type")
     if kind not in allowed:
         raise UninspectableInput(
-            f"{_where(path)} is a content block of type {safe_name(kind)}, which this proxy "
+            f"{render_path(path)} is a content block of type {safe_name(kind)}, which this proxy "
             "cannot inspect, so the request is refused rather than forwarded unread (inspected: "
             f"{', '.join(sorted(allowed))})"
         )
@@ -258,7 +259,7 @@ def _block_slots(path: tuple[PathPart, ...], block: Any, i: int, allowed: frozen
             for j, sub in enumerate(content):
                 yield from _block_slots((*path, "content", j), sub, i, _TOOL_RESULT_BLOCKS)
         elif content is not None:
-            raise UninspectableInput(f"{_where(path)}.content must be a string or a list of blocks")
+            raise UninspectableInput(f"{render_path(path)}.content must be a string or a list of blocks")
     elif kind == "document":
         yield from _document_slots(path, block, i)
     elif kind == "search_result":
@@ -290,13 +291,6 @@ def _document_slots(path: tuple[PathPart, ...], block: dict[str, Any], i: int) -
             for j, sub in enumerate(content):
                 yield from _block_slots((*path, "source", "content", j), sub, i, _SOURCE_BLOCKS)
     # base64 PDFs, URLs and file ids pass through, like images: there is no text to read in them
-
-
-def _where(path: tuple[PathPart, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out.lstrip(".")
 
 
 # ---------------------------------------------------------------------------------------------
