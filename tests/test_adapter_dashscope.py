@@ -12,6 +12,7 @@ from guard.adapters.base import UninspectableInput
 from guard.adapters.dashscope import ADAPTER, ENDPOINTS, NativeStreamRestorer, error_body
 from guard.restore import Restorer
 from tests.format_requests import DASHSCOPE_PLACES, dashscope_every_place, dashscope_multimodal
+from tests.sse_events import native_frame
 
 TEXT_GEN = ENDPOINTS["services/aigc/text-generation/generation"]
 MULTI = ENDPOINTS["services/aigc/multimodal-generation/generation"]
@@ -144,8 +145,7 @@ def test_error_body_is_flat() -> None:
 
 
 def frame(i: int, output: dict[str, Any]) -> bytes:
-    doc = {"output": output, "usage": {"total_tokens": i}, "request_id": "req-1"}
-    return f"id:{i}\nevent:result\n:HTTP_STATUS/200\ndata:{json.dumps(doc, ensure_ascii=False)}\n\n".encode()
+    return native_frame(i, {"output": output, "usage": {"total_tokens": i}, "request_id": "req-1"})
 
 
 def outputs(data: bytes) -> list[dict[str, Any]]:
