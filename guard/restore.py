@@ -40,7 +40,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from guard import sse
 
@@ -50,6 +50,8 @@ __all__ = [
     "TextStreamRestorer",
     "restore_completion",
 ]
+
+_T = TypeVar("_T")
 
 # The shape guard.transform.Vault.placeholder issues; not imported from there because that module
 # pulls in the analyzer stack, which the response path does not need.
@@ -449,9 +451,17 @@ def _restore_function(fn: dict[str, Any], r: Restorer) -> dict[str, Any]:
 # Streamed chat completions (SSE)
 
 
-def _finished(choice: dict[str, Any]) -> bool:
-    # The string "null" (as DashScope writes it while the answer goes on) is no finish either.
-    return choice.get("finish_reason") not in (None, "", "null")
+def json_index(node: dict[str, Any], default: _T) -> int | _T:
+    """`node["index"]` where the vendor sent a whole number there (JSON's true is no index),
+    else `default`."""
+    index = node.get("index")
+    return index if isinstance(index, int) and not isinstance(index, bool) else default
+
+
+def finishes(reason: Any) -> bool:
+    """Whether a streamed choice's `finish_reason` ends it. DashScope writes the string "null"
+    while the answer goes on."""
+    return reason not in (None, "", "null")
 
 
 def _nonempty(v: Any) -> bool:
@@ -541,10 +551,9 @@ class ChatStreamRestorer(sse.EventStreamRestorer):
         return changed
 
     def _restore_choice(self, ch: dict[str, Any], pos: int) -> bool:
-        index = ch.get("index")
-        idx = index if isinstance(index, int) and not isinstance(index, bool) else pos
+        idx = json_index(ch, pos)
         delta = ch.get("delta")
-        finished = _finished(ch)
+        finished = finishes(ch.get("finish_reason"))
         st = self._choices.get(idx)
         if st is None:
             st = self._choices[idx] = _ChoiceState()
@@ -596,9 +605,8 @@ class ChatStreamRestorer(sse.EventStreamRestorer):
         n: int,
         entries: dict[int, dict[str, Any]],
     ) -> bool:
-        index = tc.get("index")
         tid = tc.get("id") if isinstance(tc.get("id"), str) and tc.get("id") else None
-        vendor_index = index if isinstance(index, int) and not isinstance(index, bool) else None
+        vendor_index = json_index(tc, None)
         key: int
         if vendor_index is not None:
             key = vendor_index

@@ -37,7 +37,7 @@ from guard.adapters.base import (
     value_slots,
 )
 from guard.config import ErrorStyle
-from guard.restore import Restorer, TextStreamRestorer
+from guard.restore import Restorer, TextStreamRestorer, json_index
 
 ENDPOINTS = {
     "v1/messages": Endpoint("messages", "v1/messages", "POST"),
@@ -359,8 +359,7 @@ class MessageStreamRestorer(sse.EventStreamRestorer):
         self._eol = sse.eol_of(lines)
         name, doc = parsed
         kind = doc.get("type") if isinstance(doc.get("type"), str) else name
-        index = doc.get("index")
-        idx = index if isinstance(index, int) and not isinstance(index, bool) else None
+        idx = json_index(doc, None)
         if kind == "content_block_delta" and idx is not None:
             return self._delta(lines, raw, doc, idx)
         if kind == "content_block_start" and idx is not None:

@@ -27,7 +27,7 @@ from guard import sse, vendor_errors
 from guard.adapters import openai
 from guard.adapters.base import BaseAdapter, Endpoint, Slot, UninspectableInput
 from guard.config import ErrorStyle
-from guard.restore import Restorer, TextStreamRestorer, restore_completion
+from guard.restore import Restorer, TextStreamRestorer, finishes, json_index, restore_completion
 
 ENDPOINTS = {
     path: Endpoint(path, path, "POST")
@@ -135,11 +135,6 @@ def _under(key: str, slot: Slot) -> Slot:
 # Streamed answers
 
 
-def _finished(reason: Any) -> bool:
-    # DashScope writes the string "null" while the answer goes on.
-    return reason not in (None, "", "null")
-
-
 @dataclass(slots=True)
 class _Text:
     """One text of the answer (a choice's content, its reasoning, one tool call's arguments)."""
@@ -199,7 +194,7 @@ class NativeStreamRestorer(sse.EventStreamRestorer):
         changed = False
         if isinstance(output.get("text"), str):
             holder = {"content": output["text"]}
-            if self._message("text", holder, _finished(output.get("finish_reason"))):
+            if self._message("text", holder, finishes(output.get("finish_reason"))):
                 output["text"] = holder["content"]
                 changed = True
         choices = output.get("choices")
@@ -207,10 +202,9 @@ class NativeStreamRestorer(sse.EventStreamRestorer):
             for pos, ch in enumerate(choices):
                 if not isinstance(ch, dict):
                     continue
-                index = ch.get("index")
-                idx = index if isinstance(index, int) and not isinstance(index, bool) else pos
+                idx = json_index(ch, pos)
                 msg = ch.get("message")
-                finished = _finished(ch.get("finish_reason"))
+                finished = finishes(ch.get("finish_reason"))
                 if not isinstance(msg, dict):
                     if not finished or not self._pending(idx):
                         continue
@@ -275,8 +269,7 @@ class NativeStreamRestorer(sse.EventStreamRestorer):
             for pos, tc in enumerate(calls):
                 if not isinstance(tc, dict):
                     continue
-                index = tc.get("index")
-                key = index if isinstance(index, int) and not isinstance(index, bool) else pos
+                key = json_index(tc, pos)
                 info = choice.calls.setdefault(key, _Call())
                 for attr in ("id", "type"):
                     if tc.get(attr):
