@@ -448,7 +448,7 @@ def _restore_function(fn: dict[str, Any], r: Restorer) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Streamed chat completions (SSE)
+# Streamed answers: what the formats' stream restorers read alike
 
 
 def json_index(node: dict[str, Any], default: _T) -> int | _T:
@@ -462,6 +462,10 @@ def finishes(reason: Any) -> bool:
     """Whether a streamed choice's `finish_reason` ends it. DashScope writes the string "null"
     while the answer goes on."""
     return reason not in (None, "", "null")
+
+
+# ---------------------------------------------------------------------------------------------
+# Streamed chat completions (SSE)
 
 
 def _nonempty(v: Any) -> bool:
