@@ -10,10 +10,8 @@ credential_assignment's: most vendors without a prefix are found there.
 
 from __future__ import annotations
 
-import re
-
 from guard.recognizers.base import GuardRecognizer, Rule
-from guard.recognizers.secret_values import is_placeholder, is_word_like
+from guard.recognizers.secret_values import is_documentation_token
 
 _L = r"(?<![0-9A-Za-z_\-])"
 _R = r"(?![0-9A-Za-z_\-])"
@@ -29,7 +27,7 @@ _VENDOR_KEYS: tuple[tuple[str, str], ...] = (
     ("github token", r"gh[pousr]_[A-Za-z0-9]{36,255}"),
     ("github fine-grained token", r"github_pat_[A-Za-z0-9_]{22,255}"),
     ("gitlab token", r"glpat-[A-Za-z0-9_\-]{20,}"),
-    ("slack token", r"xox[abposr]-[A-Za-z0-9\-]{10,}"),
+    ("slack token", r"xox[abposre]-[A-Za-z0-9\-]{10,}"),
     (
         "slack webhook",
         r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+",
@@ -65,7 +63,7 @@ _VENDOR_KEYS: tuple[tuple[str, str], ...] = (
     ("atlassian token", r"AT(?:ATT|CTT)3[A-Za-z0-9_\-=]{150,300}"),
     ("bitbucket app password", r"ATBB[A-Za-z0-9]{28,40}"),
     ("grafana token", r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,2}"),
-    ("sentry token", r"sntr[ysu]_[A-Za-z0-9+/=_]{40,400}"),
+    ("sentry token", r"sntry[sua]_[A-Za-z0-9+/=_]{40,400}"),
     ("shopify token", r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
     ("linear key", r"lin_(?:api|oauth)_[A-Za-z0-9]{40}"),
     ("notion token", r"ntn_[A-Za-z0-9]{40,50}|secret_[A-Za-z0-9]{43}"),
@@ -126,11 +124,16 @@ _VENDOR_KEYS: tuple[tuple[str, str], ...] = (
     ("42 intra secret", r"s-s4t2(?:ud|af)-[a-f0-9]{64}"),
     ("gitlab session cookie", r"_gitlab_session=[0-9a-z]{32}"),
     ("artifactory reference token", r"cmVmd[A-Za-z0-9]{59}"),
+    ("facebook app token", r"[0-9]{15,16}\|[A-Za-z0-9_\-]{27}"),
+    ("adobe client secret", r"p8e-[A-Za-z0-9]{32}"),
+    (
+        "microsoft teams webhook",
+        r"https://[a-z0-9]+\.webhook\.office\.com/webhookb2/[a-z0-9\-]+@[a-z0-9\-]+"
+        r"/IncomingWebhook/[a-z0-9]+/[a-z0-9\-]+",
+    ),
+    ("discord webhook", r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_\-]{60,}"),
     ("defined networking key", r"dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52}"),
 )
-
-_PREFIX_ENDS = re.compile(r"^[A-Za-z]+[0-9]?[_\-.~]|^[A-Z]{2,5}[0-9]?(?=[A-Za-z0-9])")
-
 
 class ApiKeyRecognizer(GuardRecognizer):
     ENTITIES = ("API_KEY",)
@@ -142,8 +145,4 @@ class ApiKeyRecognizer(GuardRecognizer):
     def validate(self, value: str, rule: Rule) -> bool:
         # Documentation keeps the prefix and fills the rest: "ghp_xxxx...", "sk-...your key...",
         # "xoxb-my-bot-token"; identifiers share some prefixes ("hf_requiredTypes").
-        if is_placeholder(value):
-            return False
-        prefix = _PREFIX_ENDS.match(value)
-        tail = value[prefix.end() :] if prefix else value
-        return not is_word_like(tail.replace("-", "_")) and not is_placeholder(tail)
+        return not is_documentation_token(value)

@@ -4,6 +4,7 @@ part (user and password) is the finding; the host stays readable for the model."
 from __future__ import annotations
 
 from guard.recognizers.base import GuardRecognizer, Rule
+from guard.recognizers.secret_values import is_placeholder, is_reference
 
 
 class ConnectionStringRecognizer(GuardRecognizer):
@@ -24,3 +25,8 @@ class ConnectionStringRecognizer(GuardRecognizer):
             group=1,
         ),
     )
+
+    def validate(self, value: str, rule: Rule) -> bool:
+        # "postgres://user:password@host", "Password=${DB_PASSWORD}": the format, not a secret.
+        password = value.split(":", 1)[1] if rule.name == "url with password" else value
+        return not is_placeholder(password) and not is_reference(password)

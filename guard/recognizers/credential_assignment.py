@@ -22,6 +22,8 @@ Names that describe a secret without holding one are skipped by their last word
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -61,6 +63,7 @@ _ASSIGNMENT = re.compile(
     + r"(?P<rest>[\w.\-]{0,40})"
     + r"(?P<close>\\?[\"'`\]]{0,2})"
     + r"(?P<attr>[ \t]+(?:value|content|password|secret)[ \t]*(?==))?"
+    + r"(?:[ \t]+(?:string|String|str|SecureString|\[\]byte)(?=[ \t]*=))?"
     + r"(?P<op>[ \t]{0,8}(?:[:?.+!]{0,3}={1,3}>?|->|:|：|,|>)[ \t]{0,8}"
     + r"|[ \t]{1,8})"
     + r"(?P<nl>(?<=>)\s{0,40})?"
@@ -94,7 +97,15 @@ _IDENTIFIED_BY = re.compile(
     r"(?:'(?P<sq>[^'\n]{1,200})'|\"(?P<dq>[^\"\n]{1,200})\"|`(?P<bq>[^`\n]{1,200})`)"
 )
 _SCHEME = re.compile(r"(?i:bearer|basic|token|api-?token|bot|oauth|jwt|ssws|digest|flyv1)[ \t]+(?=\S)")
-_WORD_RE = re.compile(_WORD)
+_NAME_RE = re.compile(_WORD + r"(?P<rest>[\w.\-]{0,40})")
+_HOST = re.compile(r"[\w\-]+(?:\.[\w\-]+)+(?::\d+)?(?:/\S*)?")
+# A Kubernetes Secret: every value under `data:` (base64) and `stringData:` is secret, whatever
+# its key is called (`.dockercfg`, `ca.pem`, `extra`).
+_K8S_SECRET = re.compile(r"(?im)^\s*[\"']?kind[\"']?\s*:\s*[\"']?secret[\"']?\s*$")
+_K8S_VALUE = re.compile(
+    r"(?m)^[ \t]+[\"']?[\w.\-]+[\"']?:[ \t]*(?:[|>][-+]?[ \t]*\n[ \t]+)?[\"']?"
+    r"(?P<v>[A-Za-z0-9+/]{8,}={0,2})[\"']?[ \t]*$"
+)
 # A long run near a secret word: "the token for prod is 9f86d081884c7d65...".
 _RUN = re.compile(r"[A-Za-z0-9+/_\-=.~|:]{20,512}")
 
@@ -233,6 +244,20 @@ _DESCRIBING_SUFFIX = frozenset(
         "usage",
         "vault",
         "mount",
+        "selector",
+        "code",
+        "codes",
+        "event",
+        "listener",
+        "binding",
+        "bindings",
+        "mapping",
+        "stroke",
+        "press",
+        "down",
+        "up",
+        "char",
+        "bind",
     }
 )
 # The word before a secret word that makes it something else (public_key, next_page_token).
@@ -344,26 +369,27 @@ class CredentialAssignmentRecognizer(GuardRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: Any = None
     ) -> list[RecognizerResult]:
-        low = text.lower()
-        if not any(w in low for w in _GATE_WORDS) and "identified" not in low:
-            return []
         wanted = set(entities) if entities else set(self.ENTITIES)
         results: list[RecognizerResult] = []
         taken: list[tuple[int, int]] = []
-        for entity, start, end, score in self._findings(text, low):
+        for entity, start, end, score in self._findings(text):
             if entity not in wanted or any(a < end and start < b for a, b in taken):
                 continue
             taken.append((start, end))
             results.append(self.result(entity, start, end, score))
         return results
 
-    def _findings(self, text: str, low: str) -> Iterator[tuple[str, int, int, float]]:
-        yield from self._assignments(text)
-        if "==" in text or "!=" in text:
-            yield from self._reversed(text)
-        if "-u" in text or "--user" in text or "-U" in text:
+    def _findings(self, text: str) -> Iterator[tuple[str, int, int, float]]:
+        # Each form runs only on text holding the literal it needs: most chat text has none.
+        low = text.lower()
+        named = any(w in low for w in _GATE_WORDS)
+        if named:
+            yield from self._assignments(text)
+            if "==" in text or "!=" in text:
+                yield from self._reversed(text)
+        if "-u" in text or "--user" in text or "-U" in text or "--proxy-user" in text:
             yield from self._user_flags(text)
-        if "-" in text:
+        if named and "-" in text:
             yield from self._flags(text)
         if "-p" in text:
             yield from self._mysql(text)
@@ -372,7 +398,10 @@ class CredentialAssignmentRecognizer(GuardRecognizer):
                 found = _group_value(m)
                 if found and is_password_value(found[0], True):
                     yield "PASSWORD", found[1], found[2], 0.9
-        yield from self._nearby_runs(text)
+        if named:
+            yield from self._nearby_runs(text)
+        if "secret" in low and "kind" in low and _K8S_SECRET.search(text):
+            yield from self._k8s_secret(text)
 
     def _kind(self, text: str, m: re.Match[str]) -> str | None:
         """PASSWORD or API_KEY for the name around a secret word, None when the name only
@@ -387,33 +416,51 @@ class CredentialAssignmentRecognizer(GuardRecognizer):
         return "PASSWORD" if _PASSWORD_RE.fullmatch(word) else "API_KEY"
 
     def _assignments(self, text: str) -> Iterator[tuple[str, int, int, float]]:
-        for m in _ASSIGNMENT.finditer(text):
-            kind = self._kind(text, m)
-            if kind is None:
-                continue
-            op = m.group("op").strip()
-            found = _group_value(m)
-            if found is None:
-                continue
-            value, start, end, quoted = found
-            scheme = _SCHEME.match(value)
-            if scheme:  # "Authorization": "Bearer ..."
-                value, start = value[scheme.end() :], start + scheme.end()
-            # Operators that need more than whitespace: a comma only between quoted arguments
-            # (setProperty("X_TOKEN", "...")), nothing at all only before a quoted value
-            # (SQL `PASSWORD 'x'`) or in an XML element (<apiToken>...</apiToken>).
-            if op == "," and not (m.group("close") and quoted):
-                continue
-            if op == "" and not quoted:
-                continue
-            if op == ">" and not self._in_element(text, m):
-                continue
-            line = _line(text, start, end)
-            if kind == "PASSWORD" and not (m.group("scheme") or scheme):
-                if is_password_value(value, quoted, line):
-                    yield "PASSWORD", start, end, 0.85
-            elif is_token_value(value, line):
-                yield "API_KEY", start, end, 0.85
+        pos = 0
+        while True:
+            m = _ASSIGNMENT.search(text, pos)
+            if m is None:
+                return
+            # A rejected match may hide the real name in its value (`key="ClearTextPassword"
+            # value="..."`): search on from just after the word.
+            pos = m.end("word")
+            found = self._assignment(text, m)
+            if found is not None:
+                pos = found[2]
+                yield found
+
+    def _assignment(self, text: str, m: re.Match[str]) -> tuple[str, int, int, float] | None:
+        kind = self._kind(text, m)
+        if kind is None:
+            return None
+        op = m.group("op").strip()
+        found = _group_value(m)
+        if found is None:
+            return None
+        value, start, end, quoted = found
+        scheme = _SCHEME.match(value)
+        if scheme:  # "Authorization": "Bearer ..."
+            value, start = value[scheme.end() :], start + scheme.end()
+        if kind == "API_KEY" and not quoted:
+            # Tokens hold no separators; minified code does (`o.haKey=!1,o.next=...`).
+            value = re.split(r"[,;]", value, maxsplit=1)[0]
+            end = start + len(value)
+        # Operators that need more than whitespace: a comma only between quoted arguments
+        # (setProperty("X_TOKEN", "...")), nothing at all only before a quoted value
+        # (SQL `PASSWORD 'x'`) or in an XML element (<apiToken>...</apiToken>).
+        if op == "," and not (m.group("close") and quoted):
+            return None
+        if op == "" and not quoted:
+            return None
+        if op == ">" and not self._in_element(text, m):
+            return None
+        line = _line(text, start, end)
+        if kind == "PASSWORD" and not (m.group("scheme") or scheme):
+            if is_password_value(value, quoted, line):
+                return "PASSWORD", start, end, 0.85
+        elif is_token_value(value, line):
+            return "API_KEY", start, end, 0.85
+        return None
 
     @staticmethod
     def _in_element(text: str, m: re.Match[str]) -> bool:
@@ -445,7 +492,9 @@ class CredentialAssignmentRecognizer(GuardRecognizer):
             user, sep, password = raw.partition(":")
             if not sep:
                 continue
-            strip = "\"'{} "
+            if raw[:1] in "<[" or raw[1:2] in "<[":  # -u <user:password>, [USER]:[PASS]
+                continue
+            strip = "\"'{}[]<> "
             pw = password.strip(strip)
             if pw:
                 offset = base + len(user) + 1 + password.index(pw)
@@ -487,9 +536,21 @@ class CredentialAssignmentRecognizer(GuardRecognizer):
             if not re.fullmatch(r"\d+(?::\d+)*", value) and is_password_value(value, True):
                 yield "PASSWORD", start, end, 0.85
 
+    def _k8s_secret(self, text: str) -> Iterator[tuple[str, int, int, float]]:
+        for m in _K8S_VALUE.finditer(text):
+            value = m.group("v")
+            try:
+                base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            if not is_placeholder(value):
+                yield "API_KEY", m.start("v"), m.end("v"), 0.85
+
     def _nearby_runs(self, text: str) -> Iterator[tuple[str, int, int, float]]:
         """A high-entropy run within a few characters after a secret word, on its line."""
-        for m in _WORD_RE.finditer(text):
+        for m in _NAME_RE.finditer(text):
+            if self._kind(text, m) is None:
+                continue
             end = m.end()
             line_end = text.find("\n", end)
             line_end = line_end if line_end >= 0 else len(text)
@@ -499,7 +560,7 @@ class CredentialAssignmentRecognizer(GuardRecognizer):
                 value = r.group().strip(".:|=")
                 if re.match(r"(?i)^(?:https?|ftp)://", value) or "://" in value:
                     continue
-                if is_uuid(value) or is_reference(value):
+                if is_uuid(value) or is_reference(value) or _HOST.fullmatch(value):
                     continue
                 if looks_random(value, min_length=20):
                     start = r.start() + r.group().index(value)

@@ -44,7 +44,7 @@ from detect_secrets.plugins.twilio import TwilioKeyDetector
 from presidio_analyzer import RecognizerResult
 
 from guard.recognizers.base import GuardRecognizer
-from guard.recognizers.secret_values import is_placeholder
+from guard.recognizers.secret_values import is_documentation_token
 
 # (plugin, literals): the plugin's patterns run only on text holding one of the literals.
 # Lower-case literals are looked for in the lower-cased text (the pattern ignores case or the
@@ -152,7 +152,7 @@ class DetectSecretsRecognizer(GuardRecognizer):
                     if span is None:
                         continue
                     start, end = span
-                    if is_placeholder(text[start:end]):
+                    if is_documentation_token(text[start:end]):
                         continue
                     results.append(self.result("API_KEY", start, end, 0.95))
         return results

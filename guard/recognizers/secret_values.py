@@ -150,6 +150,10 @@ _TYPES = frozenset(
         "securestring",
     }
 )
+_REPEATS = re.compile(r"(.)\1{5,}|(..+?)\2{3,}|(?i:example){2,}")
+# A regular expression, not a value: `r'([0-9a-f]{64})'`, `"^\\d{4}$"`.
+_REGEX_SYNTAX = re.compile(r"\[[^\]]{1,20}\][{*+?]|\\[dwsSbB]|\(\?[:=!<P]|^\^|\$$")
+_SEPARATORS = re.compile(r"[/._\-:~|+=%\s,;@]+")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _WORDS_ONLY = re.compile(r"^[A-Za-z]+(?:[ _\-.][A-Za-z]+)*$")
 _CAMEL_PIECES = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -167,7 +171,11 @@ def entropy(value: str) -> float:
 def is_placeholder(value: str) -> bool:
     """A stand-in for a secret: documentation, template, masked or repeated characters."""
     v = value.strip()
-    if len(v) < 2 or is_templated_secret(v):
+    if len(v) < 2 or is_templated_secret(v) or v.startswith("<"):
+        return True
+    # "aaaaaaaa" inside a key, "123123123123", "EXAMPLEEXAMPLE": typed, not generated (a
+    # vendor's fixed padding, such as the A's that open a Twitter bearer token, is a minority).
+    if sum(len(m.group()) for m in _REPEATS.finditer(v)) * 10 >= len(v) * 4:
         return True
     squashed = re.sub(r"[\s_\-.]", "", v).lower()
     if squashed in _PLACEHOLDER_WORDS or squashed.strip("0123456789!") in _PLACEHOLDER_WORDS:
@@ -185,7 +193,9 @@ def is_reference(value: str, line: str = "") -> bool:
     """The value points at a secret kept elsewhere (an environment variable, a secret store,
     a file), or is code that computes it."""
     v = value.strip()
-    if _REFERENCE.match(v) or _CODE.search(v):
+    if _REFERENCE.match(v) or _REGEX_SYNTAX.search(v):
+        return True
+    if _CODE.search(v) and not _has_random_run(v):
         return True
     # detect-secrets' own check for `secret = get_secret_key()` / `request.headers['apikey']`.
     return bool(line) and v in line and is_indirect_reference(line) and not _has_random_run(v)
@@ -222,6 +232,13 @@ def looks_random(value: str, min_length: int = 16) -> bool:
         return False
     if is_word_like(v):
         return False
+    # Some stretch of 8+ characters between separators must itself be neither words nor a
+    # number: "user/123/profile.png" and "api.example.com:8443" have none.
+    if not any(
+        len(seg) >= 8 and not seg.isdigit() and not is_word_like(seg)
+        for seg in _SEPARATORS.split(v)
+    ):
+        return False
     letters = sum(c.isalpha() for c in v)
     digits = sum(c.isdigit() for c in v)
     upper = sum(c.isupper() for c in v)
@@ -230,15 +247,17 @@ def looks_random(value: str, min_length: int = 16) -> bool:
         return False
     h = entropy(v)
     if re.fullmatch(r"[0-9a-fA-F\-]+", v):
-        return digits > 0 and h >= 3.0
+        return digits > 0 and h >= min(3.0, 1.0 + math.log2(len(v)) * 0.45)
     mixed = (digits > 0) + (upper > 0) + (lower > 0) + any(not c.isalnum() for c in v)
     if mixed < 2:
         return False
     # Generated strings break into short pieces at every change of case or class
     # ("TgetqCjAQiRRjO" -> Tgetq, Cj, AQi, R, Rj, O); names and paths into words
     # ("user/123/profile.png", "getUserProfileV2").
+    # Only mixed case says anything here: a lower-case token ("kqjwbkaiivir672ajvc4y") has long
+    # letter runs as any random string over 36 characters does.
     pieces = _CAMEL_PIECES.findall(v)
-    if pieces and sum(map(len, pieces)) / len(pieces) > 4.0:
+    if upper and lower and pieces and sum(map(len, pieces)) / len(pieces) > 4.0:
         return False
     # Shorter strings cannot reach the entropy of long ones; scale the bar with the length.
     return h >= min(3.5, 1.5 + math.log2(len(v)) * 0.45)
@@ -276,12 +295,12 @@ def is_token_value(value: str, line: str = "", min_length: int = 8) -> bool:
         return True
     if v.isdigit():
         return False
-    return looks_random(v, min_length=min(min_length, 16)) or _short_token(v)
+    return looks_random(v, min_length=16) or (min_length < 16 and _short_token(v))
 
 
 def _short_token(v: str) -> bool:
     """8-15 characters: letters and digits mixed, not a word with a number ("password1")."""
-    if not 8 <= len(v) < 16 or " " in v:
+    if not 8 <= len(v) < 16 or not re.fullmatch(r"[A-Za-z0-9_\-]+", v):
         return False
     has_digit = any(c.isdigit() for c in v)
     has_alpha = any(c.isalpha() for c in v)
@@ -289,3 +308,16 @@ def _short_token(v: str) -> bool:
         return False
     # Words with a number appended or prepended ("version2", "v1beta3", "2fa_code").
     return not re.fullmatch(r"[A-Za-z_\-]+\d{1,4}|\d{1,4}[A-Za-z_\-]+|v\d+[a-z]+\d*", v) and entropy(v) >= 2.8
+
+
+def is_documentation_token(value: str) -> bool:
+    """A vendor-shaped token that documentation or code wrote by hand: the format's prefix with
+    a placeholder or words after it ("ghp_xxxx...", "xoxb-my-bot-token", "hf_requiredTypes")."""
+    if is_placeholder(value):
+        return True
+    parts = [p for p in re.split(r"[_\-.~:|/]+", value) if p]
+    if parts and is_word_like(max(parts, key=len)):
+        return True
+    return not any(
+        len(p) >= 8 and not is_word_like(p) and not is_placeholder(p) for p in parts
+    ) and not looks_random(value)
