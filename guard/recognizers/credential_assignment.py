@@ -45,14 +45,16 @@ _PASSWORD_WORDS = (
     r"|senha|parol[ea]?|пароль|密码|口令|パスワード|비밀번호"
 )
 _TOKEN_WORDS = (
-    r"secret|token|api[_\-]?key|apikey|key|auth(?:orization)?|credentials?|creds?|bearer"
+    r"(?:access|secret|private|auth|master|encryption|signing|app|api|client|account|service)"
+    r"(?:key|token|secret)|(?:refresh|session|bearer|id)token"
+    r"|secret|token|api[_\-]?key|apikey|key|auth(?:orization)?|credentials?|creds?|bearer"
     r"|密钥|秘钥|令牌|私钥"
 )
 # A secret word where a name's segment starts: after a non-letter, or at a camelCase hump
 # ("dbPassword", "beamerToken"), and ending where the segment ends (not "tokenizer", "keyboard",
 # "secretary", "passenger", "compass").
 _WORD = (
-    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))"
+    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]))"
     rf"(?P<word>(?i:{_PASSWORD_WORDS}|{_TOKEN_WORDS}))"
     r"(?![a-z])"
 )
@@ -79,7 +81,8 @@ _REVERSED = re.compile(
 # curl -u user:password, --user "user:password", --proxy-user
 _USER_FLAG = re.compile(
     r"(?<![\w\-])(?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)"
-    r"(?P<cred>\"[^\"\n]{1,300}\"(?::\"[^\"\n]*\")?|'[^'\n]{1,300}'|[^\s\"']{1,300})"
+    r"(?P<cred>[^\s\"':]{1,100}:(?:'[^'\n]{1,200}'|\"[^\"\n]{1,200}\")"
+    r"|\"[^\"\n]{1,300}\"(?::\"[^\"\n]*\")?|'[^'\n]{1,300}'|[^\s\"']{1,300})"
 )
 # --password x, -password=x, --db-pass x, -vaultToken x, --api-key x (CLI flags and options)
 _FLAG = re.compile(
@@ -320,6 +323,17 @@ _FLAG_WORDS = re.compile(
 )
 
 
+def _user_key(value: str) -> bool:
+    """`curl -u KEY:` sends an API key as the user name with an empty password."""
+    return (
+        len(value) >= 8
+        and any(c.isdigit() for c in value)
+        and any(c.isalpha() for c in value)
+        and not is_placeholder(value)
+        and "@" not in value
+    )
+
+
 def _pieces(name: str) -> list[str]:
     return [p.lower() for p in _PIECES.findall(name)]
 
@@ -503,7 +517,7 @@ class CredentialAssignmentRecognizer(GuardRecognizer):
                 continue
             # `-u sk_live_...:` (an API key as the user name, an empty password)
             key = user.strip(strip)
-            if key and is_token_value(key):
+            if key and (is_token_value(key) or _user_key(key)):
                 offset = base + raw.index(key)
                 yield "API_KEY", offset, offset + len(key), 0.9
 

@@ -315,6 +315,9 @@ def is_documentation_token(value: str) -> bool:
     a placeholder or words after it ("ghp_xxxx...", "xoxb-my-bot-token", "hf_requiredTypes")."""
     if is_placeholder(value):
         return True
+    # Short groups ("A3-ASWWYB-798JRY-LJVD4-..."): judge the characters together.
+    if looks_random(re.sub(r"[^A-Za-z0-9]", "", value)):
+        return False
     parts = [p for p in re.split(r"[_\-.~:|/]+", value) if p]
     if parts and is_word_like(max(parts, key=len)):
         return True
