@@ -54,7 +54,8 @@ _TOKEN_WORDS = (
 # ("dbPassword", "beamerToken"), and ending where the segment ends (not "tokenizer", "keyboard",
 # "secretary", "passenger", "compass").
 _WORD = (
-    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]))"
+    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"
+    r"|(?<=[A-Z])(?=(?:PASSWORD|PASSWD|PASSPHRASE|TOKEN|SECRET)(?![A-Za-z])))"
     rf"(?P<word>(?i:{_PASSWORD_WORDS}|{_TOKEN_WORDS}))"
     r"(?![a-z])"
 )
@@ -568,7 +569,8 @@ class CredentialAssignmentRecognizer(GuardRecognizer):
             end = m.end()
             line_end = text.find("\n", end)
             line_end = line_end if line_end >= 0 else len(text)
-            for r in _RUN.finditer(text, end, line_end):
+            # A run must start within 48 characters; runs are at most 512 long.
+            for r in _RUN.finditer(text, end, min(line_end, end + 48 + 512)):
                 if r.start() > end + 48:
                     break
                 value = r.group().strip(".:|=")

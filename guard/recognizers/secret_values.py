@@ -77,8 +77,6 @@ _PLACEHOLDER_WORDS = frozenset(
         "foobar",
         "baz",
         "xxx",
-        "abc",
-        "abc123",
         "value",
         "key",
         "pass",
