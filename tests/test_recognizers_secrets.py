@@ -17,9 +17,7 @@ _JWT = (
 )
 # 64 fake bytes in base64: the shape of an Azure storage account key (86 characters and "==").
 _AZURE_KEY = base64.b64encode(hashlib.sha512(b"fake azure key").digest()).decode()
-_PEM = (
-    "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7b\nabc123==\n-----END RSA PRIVATE KEY-----"
-)
+_PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7b\nabc123==\n-----END RSA PRIVATE KEY-----"
 
 
 @pytest.mark.parametrize(

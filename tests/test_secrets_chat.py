@@ -11,16 +11,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
+from pathlib import Path
 
 import pytest
 
 from guard.detect import Detector
-from guard.policy import Policy
+from guard.policy import Policy, load_policy
 from guard.recognizers.credential_assignment import CredentialAssignmentRecognizer
 from guard.recognizers.private_key import PrivateKeyRecognizer, is_key_body
 from guard.recognizers.secret_scanner import PLUGINS, SKIPPED, DetectSecretsRecognizer
 from guard.scan import scan_text
 from guard.transform import Transformer
+from tests.conftest import ROOT
 from tests.recognizer_cases import assert_found
 
 # DER of an RSA private key starts SEQUENCE, length, INTEGER 0; a certificate starts SEQUENCE,
@@ -48,15 +50,31 @@ POSITIVES: list[tuple[str, str, str]] = [
         "FAKEq8Zr2Lx9Vw3Ty7Pn4Ks6Mj1Hb5Gd0",
     ),
     ("[database]\nhost = db.internal\npassword = Pl4in-FAKE-pass\n", "PASSWORD", "Pl4in-FAKE-pass"),
-    ('heroku_api_key = "01234567-89ab-4def-8123-456789abcdef"', "API_KEY", "01234567-89ab-4def-8123-456789abcdef"),
-    ('{"config.ini": "APP_TOKEN=FAKE4f9c2e8a1b7d3c6e0f5a\\nDEBUG=true"}', "API_KEY", "FAKE4f9c2e8a1b7d3c6e0f5a"),
+    (
+        'heroku_api_key = "01234567-89ab-4def-8123-456789abcdef"',
+        "API_KEY",
+        "01234567-89ab-4def-8123-456789abcdef",
+    ),
+    (
+        '{"config.ini": "APP_TOKEN=FAKE4f9c2e8a1b7d3c6e0f5a\\nDEBUG=true"}',
+        "API_KEY",
+        "FAKE4f9c2e8a1b7d3c6e0f5a",
+    ),
     # XML attributes and elements
     ('<add key="DbPassword" value="FAKEx9!pw2024" />', "PASSWORD", "FAKEx9!pw2024"),
-    ("<apiToken>\n  FAKE7c2d9e1f4a6b8c0d3e5f7a9b1c\n</apiToken>", "API_KEY", "FAKE7c2d9e1f4a6b8c0d3e5f7a9b1c"),
+    (
+        "<apiToken>\n  FAKE7c2d9e1f4a6b8c0d3e5f7a9b1c\n</apiToken>",
+        "API_KEY",
+        "FAKE7c2d9e1f4a6b8c0d3e5f7a9b1c",
+    ),
     # code
     ('var apiToken string = "FAKE4f9c2e8a1b7d3c6e0f5a9b2d8c"', "API_KEY", "FAKE4f9c2e8a1b7d3c6e0f5a9b2d8c"),
     ('$authToken .= "FAKE4f9c2e8a1b7d3c6e0f5a9b2d8c";', "API_KEY", "FAKE4f9c2e8a1b7d3c6e0f5a9b2d8c"),
-    ('System.setProperty("SERVICE_TOKEN", "FAKE4f9c2e8a1b7d3c6e0f5a9b2d8c")', "API_KEY", "FAKE4f9c2e8a1b7d3c6e0f5a9b2d8c"),
+    (
+        'System.setProperty("SERVICE_TOKEN", "FAKE4f9c2e8a1b7d3c6e0f5a9b2d8c")',
+        "API_KEY",
+        "FAKE4f9c2e8a1b7d3c6e0f5a9b2d8c",
+    ),
     ('ETSYToken := "fk8xmp5fh6ppo84hdxbxy3hi"', "API_KEY", "fk8xmp5fh6ppo84hdxbxy3hi"),
     ('if ("FAKE-cmp-pw-99" == password) {', "PASSWORD", "FAKE-cmp-pw-99"),
     ('db_pass := "FAKE:pw;with,punct!"', "PASSWORD", "FAKE:pw;with,punct!"),
@@ -66,13 +84,20 @@ POSITIVES: list[tuple[str, str, str]] = [
         "API_KEY",
         "FAKEeyAbC123dEf456GhI789jKl0",
     ),
-    ('curl -H "X-Api-Key: 0f1e2d3c4b5a69788796a5b4c3d2e1f0" https://api.example.com', "API_KEY",
-     "0f1e2d3c4b5a69788796a5b4c3d2e1f0"),
+    (
+        'curl -H "X-Api-Key: 0f1e2d3c4b5a69788796a5b4c3d2e1f0" https://api.example.com',
+        "API_KEY",
+        "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    ),
     ("curl -u deploy:FAKE-p4ss-w0rd https://ci.example.com/job", "PASSWORD", "FAKE-p4ss-w0rd"),
     ("curl --user ops:'FAKE p4ss' -X PATCH https://ci.example.com", "PASSWORD", "FAKE p4ss"),
     ("curl https://api.example.com/v1/charges -u FAKEsk9x8c7v6b5n4m3:", "API_KEY", "FAKEsk9x8c7v6b5n4m3"),
     ("docker login -u bot --password FAKE-Dkr-9x7 registry.example.com", "PASSWORD", "FAKE-Dkr-9x7"),
-    ("vault login -method=userpass -vaultToken FAKEs7Zk2Lq9Xw4Rt1Yp6Mn3Vb8", "API_KEY", "FAKEs7Zk2Lq9Xw4Rt1Yp6Mn3Vb8"),
+    (
+        "vault login -method=userpass -vaultToken FAKEs7Zk2Lq9Xw4Rt1Yp6Mn3Vb8",
+        "API_KEY",
+        "FAKEs7Zk2Lq9Xw4Rt1Yp6Mn3Vb8",
+    ),
     ("mysql -h db -u root -pFAKEmy5ql app", "PASSWORD", "FAKEmy5ql"),
     # SQL
     ("CREATE USER 'app'@'%' IDENTIFIED BY 'FAKE-Sql-Pw-42';", "PASSWORD", "FAKE-Sql-Pw-42"),
@@ -88,19 +113,31 @@ POSITIVES: list[tuple[str, str, str]] = [
     ),
     # Kubernetes Secret data
     (
-        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  .dockercfg: RkFLRS1kb2NrZXItY29uZmlnLWJsb2I=\n",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n"
+        "  .dockercfg: RkFLRS1kb2NrZXItY29uZmlnLWJsb2I=\n",
         "API_KEY",
         "RkFLRS1kb2NrZXItY29uZmlnLWJsb2I=",
     ),
     # vendor prefixes (bare tokens)
-    ("gsk_FAKE0a1b2c3d4e5f6g7h8i9j0kLmNoPqRsTuVwXyZ12", "API_KEY", "gsk_FAKE0a1b2c3d4e5f6g7h8i9j0kLmNoPqRsTuVwXyZ12"),
+    (
+        "gsk_FAKE0a1b2c3d4e5f6g7h8i9j0kLmNoPqRsTuVwXyZ12",
+        "API_KEY",
+        "gsk_FAKE0a1b2c3d4e5f6g7h8i9j0kLmNoPqRsTuVwXyZ12",
+    ),
     ("token dckr_pat_FAKE9x8c7v6b5n4m3l2k1j0h", "API_KEY", "dckr_pat_FAKE9x8c7v6b5n4m3l2k1j0h"),
     ("dapi0123456789abcdef0123456789abcdef", "API_KEY", "dapi0123456789abcdef0123456789abcdef"),
     ("VAULT hvs.FAKEc2VjcmV0LXZhdWx0LXRva2Vu9x8", "API_KEY", "hvs.FAKEc2VjcmV0LXZhdWx0LXRva2Vu9x8"),
-    ("ntn_FAKE4564761517228wHvuYD2KAKIP6ZWv0vIiZs6V", "API_KEY", "ntn_FAKE4564761517228wHvuYD2KAKIP6ZWv0vIiZs6V"),
+    (
+        "ntn_FAKE4564761517228wHvuYD2KAKIP6ZWv0vIiZs6V",
+        "API_KEY",
+        "ntn_FAKE4564761517228wHvuYD2KAKIP6ZWv0vIiZs6V",
+    ),
     # detect-secrets' plugins
-    ("webhook https://hooks.slack.com/services/TFAKE1234/BFAKE5678/FAKEa1b2c3d4e5f6g7h8i9j0", "API_KEY",
-     "https://hooks.slack.com/services/TFAKE1234/BFAKE5678/FAKEa1b2c3d4e5f6g7h8i9j0"),
+    (
+        "webhook https://hooks.slack.com/services/TFAKE1234/BFAKE5678/FAKEa1b2c3d4e5f6g7h8i9j0",
+        "API_KEY",
+        "https://hooks.slack.com/services/TFAKE1234/BFAKE5678/FAKEa1b2c3d4e5f6g7h8i9j0",
+    ),
     ("glrt-FAKE9x8c7v6b5n4m3l2k1j", "API_KEY", "glrt-FAKE9x8c7v6b5n4m3l2k1j"),
     ("mailchimp 0123456789abcdef0123456789abcdef-us14", "API_KEY", "0123456789abcdef0123456789abcdef-us14"),
     # private keys without armour, and JWKs
@@ -255,3 +292,22 @@ def test_no_catastrophic_backtracking(line: str) -> None:
     for r in recognizers:
         r.analyze(line, [])
     assert time.perf_counter() - start < 5.0
+
+
+def test_a_team_can_redact_passwords_instead_of_blocking(detector: Detector, tmp_path: Path) -> None:
+    """The README's loosening: PASSWORD redacted, keys found by name alone no longer count."""
+    text = (ROOT / "policies" / "kimi.yaml").read_text()
+    text = text.replace(
+        "entities:\n",
+        "entities:\n  PASSWORD: {action: redact}\n  API_KEY: {action: block, threshold: 0.9}\n",
+        1,
+    )
+    path = tmp_path / "loose.yaml"
+    path.write_text(text)
+    policy = load_policy(path)
+    result = scan_text("DB_PASSWORD=Tr0ub4dor-FAKE-3", policy, detector, Transformer(b"k"))
+    assert result.blocked is None and "Tr0ub4dor" not in result.text
+    result = scan_text("SERVICE_TOKEN=FAKE7c2d9e1f4a6b8c0d3e5f7a9b1c", policy, detector, Transformer(b"k"))
+    assert result.blocked is None
+    # a vendor-shaped key still blocks
+    assert _blocked(detector, policy, "gsk_FAKE0a1b2c3d4e5f6g7h8i9j0kLmNoPqRsTuVwXyZ12") == "API_KEY"

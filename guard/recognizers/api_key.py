@@ -67,7 +67,10 @@ _VENDOR_KEYS: tuple[tuple[str, str], ...] = (
     ("shopify token", r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
     ("linear key", r"lin_(?:api|oauth)_[A-Za-z0-9]{40}"),
     ("notion token", r"ntn_[A-Za-z0-9]{40,50}|secret_[A-Za-z0-9]{43}"),
-    ("slack app or refresh token", r"xapp-[0-9]-[A-Za-z0-9\-]{20,}|xoxe(?:\.xox[bp])?-[0-9]-[A-Za-z0-9\-]{40,}"),
+    (
+        "slack app or refresh token",
+        r"xapp-[0-9]-[A-Za-z0-9\-]{20,}|xoxe(?:\.xox[bp])?-[0-9]-[A-Za-z0-9\-]{40,}",
+    ),
     (
         "slack webhook or workflow",
         r"(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\-]{20,}",
@@ -131,9 +134,13 @@ _VENDOR_KEYS: tuple[tuple[str, str], ...] = (
         r"https://[a-z0-9]+\.webhook\.office\.com/webhookb2/[a-z0-9\-]+@[a-z0-9\-]+"
         r"/IncomingWebhook/[a-z0-9]+/[a-z0-9\-]+",
     ),
-    ("discord webhook", r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_\-]{60,}"),
+    (
+        "discord webhook",
+        r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_\-]{60,}",
+    ),
     ("defined networking key", r"dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52}"),
 )
+
 
 class ApiKeyRecognizer(GuardRecognizer):
     ENTITIES = ("API_KEY",)

@@ -17,9 +17,18 @@ class ConnectionStringRecognizer(GuardRecognizer):
             0.95,
             group=1,
         ),
+        # Password=...; in an ADO.NET/ODBC string: the key stands alone and a ';' is next to it
+        # (DB_PASSWORD=... in an env file is credential_assignment's PASSWORD).
         Rule(
             "ado.net password",
-            r"(?i:(?:password|pwd)\s?=\s?)([^;\s\"']{1,200})(?=;|\s|$)",
+            r"(?<![\w.\-])(?i:(?:password|pwd)\s?=\s?)([^;\s\"']{1,200})(?=;)",
+            0.9,
+            0.9,
+            group=1,
+        ),
+        Rule(
+            "ado.net password",
+            r"(?<=;)\s?(?i:(?:password|pwd)\s?=\s?)([^;\s\"']{1,200})(?=\s|$|[\"'])",
             0.9,
             0.9,
             group=1,

@@ -73,7 +73,8 @@ _ASSIGNMENT = re.compile(
     + r"(?P<scheme>(?i:bearer|basic|token|api-?token|bot|oauth|jwt|ssws|digest|flyv1)[ \t]+)?"
     + r"(?:[fFrRbBuU@$](?=[\"'`]))?"
     + r"(?:\\?\"(?P<dq>[^\"\n]{1,500}?)\\?\"|'(?P<sq>[^'\n]{1,500})'|`(?P<bq>[^`\n]{1,500})`"
-    + r"|(?P<bare>[^\s\"'`]{1,500}))"
+    # an unquoted value ends at CJK text ("密码：tiger531$相关工单" keeps 相关工单)
+    + r"|(?P<bare>[^\s\"'`\u3000-\u303f\u3400-\u9fff\uff00-\uffef]{1,500}))"
 )
 # `if ("..." == secret)`: the value before a comparison with a secret-named variable.
 _REVERSED = re.compile(
@@ -230,7 +231,6 @@ _DESCRIBING_SUFFIX = frozenset(
         "link",
         "page",
         "form",
-        "policy",
         "rule",
         "rules",
         "validator",
@@ -245,7 +245,6 @@ _DESCRIBING_SUFFIX = frozenset(
         "writer",
         "fingerprint",
         "thumbprint",
-        "usage",
         "vault",
         "mount",
         "selector",
@@ -357,11 +356,11 @@ def _group_value(m: re.Match[str]) -> tuple[str, int, int, bool] | None:
     groups = m.groupdict()
     for g in ("dq", "sq", "bq"):
         if groups.get(g) is not None:
-            s, e = m.span(g)
+            s = m.start(g)
             v = m.group(g).rstrip("\\")
             return v, s, s + len(v), True
     if groups.get("bare") is not None:
-        s, e = m.span("bare")
+        s = m.start("bare")
         v = m.group("bare")
         # An unquoted value ends before an escaped newline or quote ("TOKEN=x\nNEXT=y" in JSON)
         # and before punctuation that closes the statement.
@@ -381,9 +380,7 @@ def _group_value(m: re.Match[str]) -> tuple[str, int, int, bool] | None:
 class CredentialAssignmentRecognizer(GuardRecognizer):
     ENTITIES = ("PASSWORD", "API_KEY")
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: Any = None
-    ) -> list[RecognizerResult]:
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         wanted = set(entities) if entities else set(self.ENTITIES)
         results: list[RecognizerResult] = []
         taken: list[tuple[int, int]] = []
@@ -533,9 +530,7 @@ class CredentialAssignmentRecognizer(GuardRecognizer):
             if found is None:
                 continue
             value, start, end, quoted = found
-            password = bool(_PASSWORD_RE.search(name)) and not re.search(
-                r"(?i)token|secret|key", name
-            )
+            password = bool(_PASSWORD_RE.search(name)) and not re.search(r"(?i)token|secret|key", name)
             if password and is_password_value(value, quoted, _line(text, start, end)):
                 # `--password-file /path`, `--password-stdin` have their own suffix or no value.
                 yield "PASSWORD", start, end, 0.85

@@ -66,9 +66,7 @@ def is_key_body(b64: str) -> bool:
 class PrivateKeyRecognizer(GuardRecognizer):
     ENTITIES = ("PRIVATE_KEY",)
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: Any = None
-    ) -> list[RecognizerResult]:
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         if entities and "PRIVATE_KEY" not in entities:
             return []
         found: list[tuple[int, int]] = []

@@ -128,23 +128,19 @@ class DetectSecretsRecognizer(GuardRecognizer):
                 cls.__name__,
                 tuple(n for n in needles if n == n.lower()),
                 tuple(n for n in needles if n != n.lower()),
-                list(cls.denylist),
+                list(cls.denylist),  # type: ignore[call-overload]  # a class attribute
             )
             for cls, needles in PLUGINS
         ]
         super().__init__(supported_language=supported_language)
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: Any = None
-    ) -> list[RecognizerResult]:
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         if entities and "API_KEY" not in entities:
             return []
         low = text.lower()
         results: list[RecognizerResult] = []
         for _name, lower_needles, exact_needles, patterns in self._plugins:
-            if not (
-                any(n in low for n in lower_needles) or any(n in text for n in exact_needles)
-            ):
+            if not (any(n in low for n in lower_needles) or any(n in text for n in exact_needles)):
                 continue
             for pattern in patterns:
                 for m in pattern.finditer(text):

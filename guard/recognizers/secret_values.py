@@ -150,7 +150,7 @@ _TYPES = frozenset(
 )
 _REPEATS = re.compile(r"(.)\1{5,}|(..+?)\2{3,}|(?i:example){2,}")
 # A regular expression, not a value: `r'([0-9a-f]{64})'`, `"^\\d{4}$"`.
-_REGEX_SYNTAX = re.compile(r"\[[^\]]{1,20}\][{*+?]|\\[dwsSbB]|\(\?[:=!<P]|^\^|\$$")
+_REGEX_SYNTAX = re.compile(r"\[[^\]]{1,20}\][{*+?]|\\[dwsSbB][*+?{]|\(\?[:=!<P]")
 _SEPARATORS = re.compile(r"[/._\-:~|+=%\s,;@]+")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _WORDS_ONLY = re.compile(r"^[A-Za-z]+(?:[ _\-.][A-Za-z]+)*$")
@@ -232,10 +232,7 @@ def looks_random(value: str, min_length: int = 16) -> bool:
         return False
     # Some stretch of 8+ characters between separators must itself be neither words nor a
     # number: "user/123/profile.png" and "api.example.com:8443" have none.
-    if not any(
-        len(seg) >= 8 and not seg.isdigit() and not is_word_like(seg)
-        for seg in _SEPARATORS.split(v)
-    ):
+    if not any(len(seg) >= 8 and not seg.isdigit() and not is_word_like(seg) for seg in _SEPARATORS.split(v)):
         return False
     letters = sum(c.isalpha() for c in v)
     digits = sum(c.isdigit() for c in v)
