@@ -311,3 +311,19 @@ def test_a_team_can_redact_passwords_instead_of_blocking(detector: Detector, tmp
     assert result.blocked is None
     # a vendor-shaped key still blocks
     assert _blocked(detector, policy, "gsk_FAKE0a1b2c3d4e5f6g7h8i9j0kLmNoPqRsTuVwXyZ12") == "API_KEY"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "log in with 密码Z06fK7QeB5VR please. The file's md5: d0cb4b119242148790b5cf51439952ff",
+        "password: FAKE-pw-77; checksum 68d3ac31965b13ce1233d32be0564583922a4d930e01af30517f1675104ce8cb",
+    ],
+)
+def test_a_checksum_after_a_password_is_not_a_key(detector: Detector, text: str) -> None:
+    """A high-entropy run next to a secret word counts only when nothing but words stands
+    between them: here the password has its own value, and the checksum is public."""
+    checksum = text.split()[-1]
+    start = text.index(checksum)
+    got = [f for f in detector.analyze(text) if f.start < start + len(checksum) and start < f.end]
+    assert not got, got

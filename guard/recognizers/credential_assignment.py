@@ -112,6 +112,7 @@ _K8S_VALUE = re.compile(
     r"(?P<v>[A-Za-z0-9+/]{8,}={0,2})[\"']?[ \t]*$"
 )
 # A long run near a secret word: "the token for prod is 9f86d081884c7d65...".
+_GAP_STOP = re.compile(r"[。！？；;!?]|[.](?:\s|$)|[A-Za-z0-9+/_\-]*[0-9][A-Za-z0-9+/_\-]*|[A-Za-z0-9]{12,}")
 _RUN = re.compile(r"[A-Za-z0-9+/_\-=.~|:]{20,512}")
 
 _GATE_WORDS = (
@@ -566,7 +567,9 @@ class CredentialAssignmentRecognizer(GuardRecognizer):
             line_end = line_end if line_end >= 0 else len(text)
             # A run must start within 48 characters; runs are at most 512 long.
             for r in _RUN.finditer(text, end, min(line_end, end + 48 + 512)):
-                if r.start() > end + 48:
+                if r.start() > end + 48 or _GAP_STOP.search(text, end, r.start()):
+                    # Only words may stand between: not the sentence's end, not a value of
+                    # its own ("密码Z06fK7QeB5VR ... md5：d0cb4b11..." keeps the checksum).
                     break
                 value = r.group().strip(".:|=")
                 if re.match(r"(?i)^(?:https?|ftp)://", value) or "://" in value:
