@@ -42,6 +42,7 @@ from guard.recognizers.cn_resident_id import CnResidentIdRecognizer
 from guard.recognizers.cn_uscc import CnUsccRecognizer
 from guard.recognizers.condition import MedicalConditionRecognizer
 from guard.recognizers.connection_string import ConnectionStringRecognizer
+from guard.recognizers.credential_assignment import CredentialAssignmentRecognizer
 from guard.recognizers.crypto import CryptoWalletRecognizer
 from guard.recognizers.de_address import DeAddressRecognizer
 from guard.recognizers.de_name import DeNameRecognizer
@@ -65,6 +66,7 @@ from guard.recognizers.phone import InternationalPhoneRecognizer, NanpPhoneRecog
 from guard.recognizers.presidio_phone import LinePhoneRecognizer
 from guard.recognizers.private_key import PrivateKeyRecognizer
 from guard.recognizers.procedure import MedicalProcedureRecognizer
+from guard.recognizers.secret_scanner import DetectSecretsRecognizer
 from guard.recognizers.test_result import MedicalTestResultRecognizer
 from guard.recognizers.us_tax import UsEinRecognizer, UsSsnCompactRecognizer
 
@@ -138,6 +140,8 @@ _OURS: tuple[Callable[..., EntityRecognizer], ...] = (
     Icd10Recognizer,
     MedicalRecordNumberRecognizer,
     ApiKeyRecognizer,
+    DetectSecretsRecognizer,
+    CredentialAssignmentRecognizer,
     PrivateKeyRecognizer,
     JwtRecognizer,
     PasswordRecognizer,
