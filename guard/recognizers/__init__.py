@@ -64,6 +64,7 @@ from guard.recognizers.phone import InternationalPhoneRecognizer, NanpPhoneRecog
 from guard.recognizers.presidio_phone import LinePhoneRecognizer
 from guard.recognizers.private_key import PrivateKeyRecognizer
 from guard.recognizers.procedure import MedicalProcedureRecognizer
+from guard.recognizers.symptom import SymptomRecognizer
 from guard.recognizers.test_result import MedicalTestResultRecognizer
 from guard.recognizers.us_tax import UsEinRecognizer, UsSsnCompactRecognizer
 
@@ -131,6 +132,7 @@ _OURS: tuple[Callable[..., EntityRecognizer], ...] = (
     EnNameRecognizer,
     MedicationRecognizer,
     MedicalConditionRecognizer,
+    SymptomRecognizer,
     MedicalProcedureRecognizer,
     MedicalTestResultRecognizer,
     Icd10Recognizer,
