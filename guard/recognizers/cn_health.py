@@ -61,30 +61,30 @@ _MODIFIER_RE = re.compile(
 )
 
 # Drug class endings (阿奇霉素, 阿莫西林, 左氧氟沙星, 阿托伐他汀, 氨氯地平) and dosage forms
-# (感冒灵颗粒, 六味地黄丸, 阿莫西林胶囊).
+# (感冒灵颗粒, 六味地黄丸, 阿莫西林胶囊). A class ending needs a name in front made of the
+# characters drug names are transliterated with; a few classes are names on their own (头孢克肟).
 _DRUG_CLASS = (
     "霉素|西林|沙星|他汀|地平|普利|沙坦|洛尔|拉唑|替丁|西泮|唑仑|环素|康唑|米星|培南|替尼|单抗"
-    "|头孢[\u4e00-\u9fff]{1,3}|磺胺[\u4e00-\u9fff]{0,3}|洛韦|韦林|拉韦|布韦|格列[\u4e00-\u9fff]{1,2}"
-    "|胰岛素|双胍|格列酮|列净|利汀|鲁肽|洛芬|昔布|曲坦|司琼|斯汀|卡因|西酞普兰|西汀|哌酮|嗪|唑"
+    "|洛韦|韦林|拉韦|布韦|格列酮|列净|利汀|鲁肽|洛芬|昔布|曲坦|司琼|斯汀|卡因|西酞普兰|西汀|哌酮"
+    "|双胍|胰岛素|嗪|唑"
 )
+_WHOLE_CLASS = "头孢[\u4e00-\u9fff]{1,2}|磺胺[\u4e00-\u9fff]{0,3}|胰岛素"
 _DRUG_FORM = (
     "缓释片|肠溶片|分散片|泡腾片|含片|胶囊|颗粒|冲剂|口服液|注射液|注射剂|针剂|丸|软膏|乳膏|糖浆"
     "|滴剂|滴眼液|滴鼻液|喷雾剂|贴剂|混悬液"
 )
-# Characters that start no drug name: verbs and particles in front ("吃了", "服用", "和").
-_NOT_NAME_START = set(
+_SUFFIX_RE = re.compile(
+    rf"(?P<whole>{_WHOLE_CLASS})(?:{_DRUG_FORM})?|(?P<cls>{_DRUG_CLASS})(?:{_DRUG_FORM})?"
+    rf"|(?P<form>{_DRUG_FORM})"
+)
+# Characters that end a drug name on its left: verbs, particles, pronouns ("吃了", "服用", "和").
+_NAME_STOP = set(
     "了的是在和与及或用吃服喝打开给把被过要想能会就都也还又再该每天片次粒支盒瓶我你他她它们请问"
+    "有买拿带换停加减试这那种些点个，。、；：！？"
 )
-DRUG_RE = re.compile(
-    rf"[\u4e00-\u9fff]{{1,4}}?(?:{_DRUG_CLASS})(?:{_DRUG_FORM})?"
-    rf"|[\u4e00-\u9fff]{{2,5}}?(?:{_DRUG_FORM})"
-)
-# Words with a drug-form ending that are no drug (a pill box, a photo, a meal ...).
-_NOT_DRUGS = re.compile(
-    r"(?:照片|图片|卡片|名片|影片|片子|唱片|芯片|切片|刀片|鱼片|薯片|肉片|明信片|大片|短片|面片|药片"
-    r"|鸡丸|肉丸|鱼丸|丸子|弹丸|睾丸|颗粒物|胶囊旅馆|时间胶囊|门栓|消栓|血栓|脑血栓|一片|两片|几片"
-    r"|这片|那片|整片|成片|碎片|叶片|镜片|晶片|底片|胶片|动画片|纪录片|宣传片|预告片)$"
-)
+# Words with a dosage-form ending that are no drug (a testicle, a meatball, a time capsule).
+_NOT_DRUGS = re.compile(r"(?:睾丸|肉丸|鱼丸|丸子|弹丸|颗粒物|胶囊旅馆|时间胶囊|药丸|鸡丸|汤丸)$")
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 
 
 def disease_terms() -> list[str]:
@@ -114,13 +114,26 @@ def extend_left(text: str, start: int) -> int:
     return start - len(m.group(0)) if m else start
 
 
-def drug_spans(text: str) -> list[tuple[int, int]]:
+def drug_spans(text: str, name_chars: frozenset[str]) -> list[tuple[int, int]]:
+    """Chinese drug names by class ending or dosage form. `name_chars`: the characters a
+    transliterated drug name is made of (a class ending needs one or more of them in front)."""
     spans: list[tuple[int, int]] = []
-    for m in DRUG_RE.finditer(text):
-        s, e = m.span()
-        while s < e - 2 and text[s] in _NOT_NAME_START:
-            s += 1
-        if _NOT_DRUGS.search(text, s, e) or e - s < 2:
+    for m in _SUFFIX_RE.finditer(text):
+        start = m.start()
+        if m.group("whole") is not None:
+            spans.append((start, m.end()))
             continue
-        spans.append((s, e))
+        limit = max(0, start - 6)
+        s = start
+        if m.group("cls") is not None:
+            while s > limit and text[s - 1] in name_chars and text[s - 1] not in _NAME_STOP:
+                s -= 1
+            if start - s < 1:
+                continue
+        else:
+            while s > limit and _CJK_CHAR.match(text[s - 1]) and text[s - 1] not in _NAME_STOP:
+                s -= 1
+            if start - s < 2 or _NOT_DRUGS.search(text, s, m.end()):
+                continue
+        spans.append((s, m.end()))
     return spans

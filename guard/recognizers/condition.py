@@ -27,7 +27,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from guard.recognizers import cn_health
 from guard.recognizers.disease_shape import english_spans, german_spans
-from guard.recognizers.health_vocab import all_variants, icd10cm_terms
+from guard.recognizers.health_vocab import all_variants, icd10cm_terms, is_term
 from guard.recognizers.lexicon import Lexicon, LexiconRecognizer, data_terms
 from guard.recognizers.text import CJK_RE
 
@@ -52,7 +52,8 @@ def _icd_titles() -> list[str]:
             and title.lower() not in _AMBIGUOUS
         ):
             titles.append(title)
-    return titles
+    # one common word ("Hostility", "Nervousness") is a condition only in a coder's list
+    return [t for t in titles if " " in t or is_term(t)]
 
 
 @functools.cache
@@ -69,14 +70,21 @@ _OTHER_SENSE: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] =
             r"atmospheric|barometric|freezing-point|1930s|agricultural|trade|world)\s+$"
         ),
         re.compile(
-            r"(?i)^\s+(?:era|years|of the (?:1930s|economy|market)|in (?:the )?(?:price|market|economy))"
+            r"(?i)\s+(?:era|years|of the (?:1930s|economy|market)|in (?:the )?(?:price|market|economy))"
         ),
     ),
     "stroke": (
-        re.compile(r"(?i)(?:brush|pen|golf|swimming|master|key|paddle|piston|single|one|back|breast)\s*$"),
         re.compile(
-            r"(?i)^\s+(?:of (?:luck|genius|midnight|the pen|fortune|a pen|brilliance)|width|color|colour)"
+            r"(?i)(?:brush|pen|golf|swimming|master|key|paddle|piston|single|one|two|four|back|"
+            r"breast|\d)[\s-]*$"
         ),
+        re.compile(
+            r"(?i)\s+(?:of (?:luck|genius|midnight|the pen|fortune|a pen|brilliance)|width|color|colour)"
+        ),
+    ),
+    "strokes": (
+        re.compile(r"(?i)(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|few|several|brush|pen)\s+$"),
+        re.compile(r"(?i)\s+(?:behind|ahead|clear|back|off|under|over|of|per|a)(?![a-z])"),
     ),
     "depressions": (re.compile(r"(?i)(?:economic|tropical|small|shallow)\s+$"), None),
     "seizures": (re.compile(r"(?i)(?:drug|asset|property|cash|police|border|cocaine|weapon|land)\s+$"), None),
@@ -93,7 +101,7 @@ _A_COLD = re.compile(
 _DEFINED = re.compile(r"\s?[(\[]\s?(?P<abbr>[A-Za-z][A-Za-z0-9]*(?:\s?[-/]\s?[A-Za-z0-9]+)*)\s?[)\]]")
 # Words after an abbreviation that make it a gene or protein, not the disease ("APC gene").
 _GENE_AFTER = re.compile(
-    r"(?i)^\s?(?:-\s?)?(?:genes?|proteins?|mutations?|mutants?|alleles?|locus|loci|mrna|cdna|"
+    r"(?i)\s?(?:-\s?)?(?:genes?|proteins?|mutations?|mutants?|alleles?|locus|loci|mrna|cdna|"
     r"transcripts?|exons?|introns?|promoters?|polypeptides?|products?|expression|knockout|"
     r"deficient|carriers?|homologues?|orthologues?|sequences?|domains?|polymorphisms?|variants?|"
     r"kinase|receptors?|antibod(?:y|ies))(?![a-z])"

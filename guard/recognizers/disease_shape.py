@@ -132,6 +132,7 @@ def _has_disease_ending(word: str) -> bool:
     return (
         re.fullmatch(rf"[a-z]{{3,}}(?:{_DISEASE_ENDINGS})", low) is not None
         and low not in _NOT_DISEASES
+        and not low.endswith(("lose", "loses", "losen"))  # German adjectives: "farbloses"
         and zipf(low, "en") < 3.5
     )
 
@@ -257,16 +258,20 @@ _DE_NOT = re.compile(
     r"|hose|rose|dose|pose|chose|mose|lose|sose)$"
 )
 _DE_ADJ = re.compile(
-    r"(?i)(?:akute?[nrsm]?|chronische?[nrsm]?|bösartige?[nrsm]?|gutartige?[nrsm]?"
+    r"(?i)(?:(?:[a-zäöüß]+-)?(?:akute?[nrsm]?|chronische?[nrsm]?|bösartige?[nrsm]?|gutartige?[nrsm]?"
     r"|angeborene?[nrsm]?|erbliche?[nrsm]?|schwere?[nrsm]?|leichte?[nrsm]?|fortgeschrittene?[nrsm]?"
     r"|entzündliche?[nrsm]?|koronare?[nrsm]?|diabetische?[nrsm]?|allergische?[nrsm]?"
     r"|rheumatoide?[nrsm]?|multiple?[nrsm]?|metastasierte?[nrsm]?|depressive?[nrsm]?"
-    r"|bipolare?[nrsm]?|psychische?[nrsm]?|arterielle?[nrsm]?|periphere?[nrsm]?)\s+$"
+    r"|bipolare?[nrsm]?|psychische?[nrsm]?|arterielle?[nrsm]?|periphere?[nrsm]?)\s+)+$"
 )
 
 
+# "Morbus Crohn", "Morbus Fabry", "Morbus Bechterew": the German way to name an eponymous disease.
+_MORBUS = re.compile(r"\bMorbus\s+[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?")
+
+
 def german_spans(text: str) -> list[tuple[int, int, bool]]:
-    out: list[tuple[int, int, bool]] = []
+    out: list[tuple[int, int, bool]] = [(m.start(), m.end(), True) for m in _MORBUS.finditer(text)]
     for m in _DE_WORD.finditer(text):
         word = m.group(0)
         low = word.lower()
@@ -275,7 +280,7 @@ def german_spans(text: str) -> list[tuple[int, int, bool]]:
         if low.endswith("ose") and (len(low) < 8 or zipf(low, "de") >= 3.5):
             continue
         start = m.start()
-        adj = _DE_ADJ.search(text, max(0, start - 30), start)
+        adj = _DE_ADJ.search(text, max(0, start - 50), start)
         if adj is not None:
             start = adj.start()
         out.append((start, m.end(), True))

@@ -224,7 +224,7 @@ def _clean(title: str) -> list[str]:
     return out
 
 
-def _is_term(term: str) -> bool:
+def is_term(term: str) -> bool:
     """A term worth matching in running text: not a single common English word ("Burn", "Fall",
     "Shock": the condition lexicon has the few that are unambiguous), at least four letters,
     and a single word only when it has the ending of a disease noun (no body parts, organisms
@@ -271,7 +271,7 @@ def derive_icd10cm_terms() -> list[str]:
             continue  # block ranges ("A00-A09") title groups, not conditions
         for title in titles:
             for term in _clean(title):
-                if _is_term(term):
+                if is_term(term):
                     terms.add(term)
     # one entry per spelling up to case
     by_key: dict[str, str] = {}

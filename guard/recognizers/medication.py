@@ -163,7 +163,9 @@ _STEMS = (
     "|taxel|mustine|xaban|gatran|grel|afil|tadine|tadin|lamide|amide|triptine|erone|oprazole"
     "|pirone|dopa|setrone|plase|kinra|cept"
 )
-_STEM_WORD = re.compile(rf"(?i)(?<![A-Za-z0-9\-])[A-Za-z][a-z]{{3,}}(?:{_STEMS})(?![A-Za-z0-9])")
+_STEM_WORD = re.compile(
+    rf"(?i)(?<![A-Za-z0-9\-@#_/.])[A-Za-z][a-z]{{3,}}(?:{_STEMS})(?![A-Za-z0-9_])"
+)
 # Rare words with a drug stem that are none.
 _NOT_STEM_DRUGS = frozenset(
     word_set("""
@@ -193,9 +195,19 @@ def drug_names() -> tuple[str, ...]:
     for variant, canonicals in data["drug_variant_to_canonical"].items():
         if not _WORDY.fullmatch(variant) or variant in _NOT_DRUGS:
             continue
+        if " " not in variant and zipf(variant, "de") >= 4.0 and zipf(variant, "en") < 3.0:
+            continue  # a common German word ("rufen", "Eisen", "Modus") that is also a brand
         if any(k in canonical.get(c, {}) for c in canonicals for k in _REAL_DRUG_KEYS):
             names.append(variant)
     return tuple(names)
+
+
+@functools.cache
+def _zh_drug_chars() -> frozenset[str]:
+    """The characters Chinese drug names are transliterated with (those of the listed names)."""
+    return frozenset(
+        c for term in data_terms("medications_extra.txt") for c in term if CJK_RE.match(c)
+    )
 
 
 class MedicationRecognizer(LexiconRecognizer):
@@ -249,7 +261,7 @@ class MedicationRecognizer(LexiconRecognizer):
             score = 0.75 if self.context_found(text, m.start(), m.end()) else 0.55
             results.append(self.result("MEDICATION", m.start(), m.end(), score))
         if CJK_RE.search(text):
-            for start, end in cn_health.drug_spans(text):
+            for start, end in cn_health.drug_spans(text, _zh_drug_chars()):
                 score = 0.75 if self.context_found(text, start, end) else 0.6
                 results.append(self.result("MEDICATION", start, end, score))
         return results
@@ -257,7 +269,9 @@ class MedicationRecognizer(LexiconRecognizer):
 
 def _stem_drug(word: str) -> bool:
     low = word.lower()
-    if low in _NOT_STEM_DRUGS or low.endswith(("april", "aprils")):
+    if low in _NOT_STEM_DRUGS:
         return False
+    if re.search(r"(..)\1\1", low):
+        return False  # "lolololol"
     limit = 1.5 if low.endswith(_WEAK_STEMS) else 3.0
     return zipf(low, "en") < limit and zipf(low, "de") < limit

@@ -51,9 +51,9 @@ _DE_COMPOUND = re.compile(
 # "pain" is a symptom unless it is a product's ("pain points"), an idiom's ("a pain in the neck",
 # "no pain, no gain", "growing pains") or a figure's ("the pain of migrating").
 _PAIN_NOT_AFTER = re.compile(
-    r"(?i)^(?:\s?-?\s?points?|\s+in the (?:neck|ass|arse|butt|backside)|,?\s+no gain|\s+of\s)"
+    r"(?i)(?:\s?-?\s?points?|\s+in the (?:neck|ass|arse|butt|backside)|,?\s+no gain|\s+of\s)"
 )
-_PAIN_NOT_BEFORE = re.compile(r"(?i)(?:growing|no|the|labour|labor|birth|world of|such a|what a)\s+$")
+_PAIN_NOT_BEFORE = re.compile(r"(?i)(?:growing|no|labour|labor|birth|world of|such a|what a)\s+$")
 # Pains of the heart that are no symptom.
 _DE_NOT = frozenset(
     {
