@@ -161,7 +161,7 @@ _STEMS = (
     "|barbital|dronate|dronat|cycline|cyclin|conazole|conazol|nidazole|nidazol|bendazole|vastatin"
     "|lukast|tidine|tidin|fibrate|fibrat|sonide|sonid|olone|olon|asone|ason|trexate|platin|rubicin"
     "|taxel|mustine|xaban|gatran|grel|afil|tadine|tadin|lamide|amide|triptine|erone|oprazole"
-    "|pirone|dopa|setrone|plase|kinra|cept"
+    "|pirone|dopa|setrone|plase|kinra|cept|amine|amines|idine|tropine|phrine|adiol|sterone|estrol"
 )
 _STEM_WORD = re.compile(
     rf"(?i)(?<![A-Za-z0-9\-@#_/.])[A-Za-z][a-z]{{3,}}(?:{_STEMS})(?![A-Za-z0-9_])"
@@ -175,7 +175,7 @@ lemonade cocain
 """)
 )
 # Stems that also end ordinary words: the word must be rarer for them.
-_WEAK_STEMS = ("amide", "cept", "aline", "erone", "dopa", "grel", "plase", "olon", "ason")
+_WEAK_STEMS = ("amide", "cept", "aline", "erone", "dopa", "grel", "plase", "olon", "ason", "amine", "idine")
 _REAL_DRUG_KEYS = ("drugbank_id", "medline_plus_id", "nhs_url", "wikipedia_url")
 
 
