@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test lint bench lock clean screenshot
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -29,6 +29,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# docs/dashboard.png for the README: minutes of traffic through the proxy, then headless Chromium
+# (a system tool this Makefile does not install).
+screenshot: $(STAMP)
+	$(BIN)/python scripts/dashboard_screenshot.py $(ARGS)
 
 # Re-resolve the lock after changing dependencies in pyproject.toml. The spaCy model is kept to
 # the hash of its wheel only (the issue that added it names that hash).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -41,6 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     psub = policy.add_subparsers(dest="policy_command", required=True)
     check = psub.add_parser("check", help="validate policy files")
     check.add_argument("files", nargs="+")
+    ptest = psub.add_parser(
+        "test", help="run the tests in policy files (their `tests:` lists) with the real detector"
+    )
+    ptest.add_argument("files", nargs="+")
+    ptest.add_argument("--config", help="guard.yaml, for the detector settings (spaCy model)")
 
     scan = sub.add_parser("scan", help="show what a vendor's policy would do to a text")
     scan.add_argument("--vendor", required=True)
@@ -64,6 +70,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--jsonl", action="store_true", help="one JSON object per request, for a SIEM"
     )
 
+    report = sub.add_parser(
+        "report", help="what each vendor received over a time window: text, --json or --html FILE"
+    )
+    report.add_argument("--config")
+    report.add_argument("--db", help="audit database (default: from the config)")
+    report.add_argument(
+        "--since",
+        default="30d",
+        help="window start: a duration back from now (30m, 24h, 7d) or ISO date (default 30d); "
+        "'all' for the whole trail",
+    )
+    report.add_argument("--until", help="window end, same forms (default now)")
+    report.add_argument("--top", type=int, default=10, help="recurring fingerprints to list (default 10)")
+    fmt = report.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="the report as JSON")
+    fmt.add_argument(
+        "--html", metavar="FILE", help="write a self-contained HTML page with charts to FILE"
+    )
+
     sub.add_parser("entities", help="list entity types and their categories")
 
     args = parser.parse_args(argv)
@@ -71,11 +96,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(args)
         if args.command == "policy":
+            if args.policy_command == "test":
+                return _policy_test(args)
             return _policy_check(args.files)
         if args.command == "scan":
             return _scan(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "entities":
             from guard.entities import ENTITY_CATEGORIES
 
@@ -203,6 +232,15 @@ def _policy_check(files: list[str]) -> int:
     return 1 if failed else 0
 
 
+def _policy_test(args: argparse.Namespace) -> int:
+    from guard.config import load_config
+    from guard.detect import Detector
+    from guard.policy_tests import run_files
+
+    model = load_config(args.config).detector.spacy_model
+    return run_files(args.files, lambda: Detector(model), out=lambda line: print(line, flush=True))
+
+
 def _scan(args: argparse.Namespace) -> int:
     from guard.audit import load_or_create_key
     from guard.config import load_config
@@ -289,6 +327,40 @@ def _when(value: str | None) -> float | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.timestamp()
+
+
+def _report(args: argparse.Namespace) -> int:
+    from guard.config import load_config
+    from guard.policy import load_policy
+    from guard.report import AuditReader, build_report, render_html, render_text
+
+    if args.top < 0:
+        raise ConfigError("--top: must be 0 or more")
+    config = load_config(args.config)
+    path = args.db or config.audit.path
+    # The digest of each vendor's policy file today, to mark it in the report; a policy that
+    # cannot be read here (a report made on another machine) is simply not marked.
+    current: dict[str, str] = {}
+    for name, vendor in config.vendors.items():
+        with contextlib.suppress(ConfigError):
+            current[name] = load_policy(vendor.policy).digest
+    since = None if args.since == "all" else _when(args.since)
+    reader = AuditReader(path)
+    try:
+        data = build_report(reader, since, _when(args.until), args.top, current)
+    finally:
+        reader.close()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif args.html:
+        try:
+            Path(args.html).write_text(render_html(data), encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"--html: cannot write {args.html}: {exc.strerror}") from None
+        print(f"wrote {args.html} ({data['requests']} requests, {len(data['vendors'])} vendors)")
+    else:
+        print(render_text(data), end="")
+    return 0
 
 
 def _audit(args: argparse.Namespace) -> int:

@@ -61,6 +61,17 @@ class AuditConfig(_Strict):
     key_path: str = "data/audit.key"
 
 
+class DashboardConfig(_Strict):
+    # GET /dashboard: a page of the last hour and day, read from the audit trail. It is served
+    # where the proxy listens (loopback by default); turn it off where that is too wide.
+    enabled: bool = True
+
+
+class MetricsConfig(_Strict):
+    # GET /metrics in Prometheus' format: counts and latencies, never a value.
+    enabled: bool = True
+
+
 def _default_vendors() -> dict[str, VendorConfig]:
     qwen = "policies/qwen.yaml"
     kimi = "policies/kimi.yaml"
@@ -97,6 +108,8 @@ class GuardConfig(_Strict):
     vendors: dict[str, VendorConfig] = Field(default_factory=_default_vendors)
     detector: DetectorConfig = Field(default_factory=DetectorConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
+    dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
 
     @field_validator("vendors")
     @classmethod

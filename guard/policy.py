@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from guard.entities import CATEGORIES, ENTITY_CATEGORIES, Category, is_known
 from guard.errors import ConfigError
@@ -64,6 +72,96 @@ class DefaultsModel(_Strict):
     restore: bool = True
 
 
+def _as_list(value: Any) -> Any:
+    # `vendor_sees: "..."` is shorthand for a list of one.
+    items = value if isinstance(value, list) else [value]
+    if any(isinstance(v, int | float) for v in items):
+        # YAML reads 0123 as 83 and 1_000 as 1000: the number is not the text that was meant.
+        raise ValueError("write numbers in quotes (e.g. '0123'): unquoted, YAML reads them as numbers")
+    return items
+
+
+Texts = Annotated[list[str], BeforeValidator(_as_list)]
+
+
+class ExpectedFinding(_Strict):
+    """One finding a policy test expects: `{entity: PERSON, action: pseudonymize}`."""
+
+    entity: str | None = None
+    category: Category | None = None
+    action: Action | None = None
+    text: str | None = None  # the span the finding covers, as written in the test's text
+
+    @field_validator("entity")
+    @classmethod
+    def _known(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_entities({value: None})
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> ExpectedFinding:
+        if self.entity is None and self.category is None:
+            raise ValueError("name the entity or the category that must be found")
+        if self.action == "allow":
+            # An allowed value is not transformed, so it is no finding of the request; what an
+            # allowed value means is that the vendor sees it.
+            raise ValueError("`allow` is no finding: check that the vendor sees the value with vendor_sees")
+        return self
+
+
+class PolicyTestModel(_Strict):
+    """A case of the policy's own tests (`guard policy test`): an input and what must happen."""
+
+    name: str | None = None
+    # the input: a text (sent as one user message) or a small chat body's messages
+    text: str | None = None
+    messages: list[dict[str, Any]] | None = Field(default=None, min_length=1)
+    # what must happen
+    blocked: bool | str | None = None  # true, false, an entity type or a category
+    vendor_sees: Texts = Field(default_factory=list)
+    vendor_sees_not: Texts = Field(default_factory=list)
+    finds: list[ExpectedFinding] = Field(default_factory=list)
+    finds_not: list[str] = Field(default_factory=list)  # entity types no action may touch
+    answer: str | None = None  # a vendor's answer, written with the placeholders it would see
+    client_sees: Texts = Field(default_factory=list)  # ... and what the client must get back
+
+    @field_validator("finds_not")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        _check_entities(dict.fromkeys(value))
+        return value
+
+    @field_validator("blocked")
+    @classmethod
+    def _known_block(cls, value: bool | str | None) -> bool | str | None:
+        if isinstance(value, str) and value not in CATEGORIES:
+            _check_entities({value: None})
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PolicyTestModel:
+        if (self.text is None) == (self.messages is None):
+            raise ValueError("give the input as `text` or as `messages` (one of the two)")
+        if (self.answer is None) != (not self.client_sees):
+            raise ValueError("`answer` and `client_sees` go together")
+        if self.blocked in (None, False) and not (
+            self.vendor_sees or self.vendor_sees_not or self.finds or self.finds_not or self.client_sees
+        ):
+            raise ValueError(
+                "say what must happen: blocked, vendor_sees, vendor_sees_not, finds, finds_not "
+                "or answer with client_sees"
+            )
+        if self.blocked not in (None, False) and (
+            self.vendor_sees or self.finds or self.finds_not or self.answer is not None
+        ):
+            raise ValueError(
+                "a blocked request reaches no vendor and gets no answer: vendor_sees, finds, "
+                "finds_not and answer cannot be checked with blocked"
+            )
+        return self
+
+
 class PolicyModel(_Strict):
     version: Literal[1] = 1
     vendor: str = Field(min_length=1)
@@ -79,6 +177,8 @@ class PolicyModel(_Strict):
             DenyTermModel, BeforeValidator(lambda v: {"term": v} if isinstance(v, str) else v)
         ]
     ] = Field(default_factory=list)
+    # The policy's own tests, run by `guard policy test`; the proxy only validates them.
+    tests: list[PolicyTestModel] = Field(default_factory=list)
 
     @field_validator("categories")
     @classmethod
@@ -104,7 +204,7 @@ class PolicyModel(_Strict):
         return value
 
 
-def _check_entities(value: dict[str, RuleModel]) -> dict[str, RuleModel]:
+def _check_entities(value: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(e for e in value if not is_known(e))
     if unknown:
         raise ValueError(

