@@ -149,7 +149,8 @@ def test_symptom_redacted_by_kimi(detector: Detector, kimi_policy: Policy) -> No
 )
 def test_abbreviation_defined_in_text(detector: Detector, text: str, abbreviation: str) -> None:
     """Every use of an abbreviation defined after a condition is a condition."""
-    spans = [(f.start, f.end) for f in detector.analyze(text) if f.entity_type == CONDITION and f.score >= 0.5]
+    found = detector.analyze(text)
+    spans = [(f.start, f.end) for f in found if f.entity_type == CONDITION and f.score >= 0.5]
     at = [i for i in range(len(text)) if text.startswith(abbreviation, i)]
     assert len(at) == 2
     for i in at:
