@@ -61,20 +61,23 @@ _MODIFIER_RE = re.compile(
 )
 
 # Drug class endings (阿奇霉素, 阿莫西林, 左氧氟沙星, 阿托伐他汀, 氨氯地平) and dosage forms
-# (感冒灵颗粒, 六味地黄丸, 阿莫西林胶囊). A class ending needs a name in front made of the
-# characters drug names are transliterated with; a few classes are names on their own (头孢克肟).
-_DRUG_CLASS = (
-    "霉素|西林|沙星|他汀|地平|普利|沙坦|洛尔|拉唑|替丁|西泮|唑仑|环素|康唑|米星|培南|替尼|单抗"
-    "|洛韦|韦林|拉韦|布韦|格列酮|列净|利汀|鲁肽|洛芬|昔布|曲坦|司琼|斯汀|卡因|西酞普兰|西汀|哌酮"
-    "|双胍|胰岛素|嗪|唑"
+# (感冒灵颗粒, 六味地黄丸, 阿莫西林胶囊). A specific class ending ends a drug name whatever is in
+# front of it; a short or common one (唑, 嗪, 沙星 of "长沙星域") needs a name in front made of the
+# characters drug names are transliterated with. A few classes are names on their own (头孢克肟).
+_STRONG_CLASS = (
+    "霉素|西林|他汀|地平|普利|沙坦|洛尔|拉唑|替丁|西泮|唑仑|环素|康唑|米星|培南|替尼|单抗|比星"
+    "|西平|洛韦|昔韦|拉韦|布韦|格列酮|列净|利汀|鲁肽|洛芬|昔布|曲坦|司琼|斯汀|西酞普兰|西汀|哌酮"
+    "|双胍|那非|他非|替芬|抑制剂|阻滞剂|拮抗剂|激动剂"
 )
+_DRUG_CLASS = "沙星|卡因|嗪|唑"
 _WHOLE_CLASS = "头孢[\u4e00-\u9fff]{1,2}|磺胺[\u4e00-\u9fff]{0,3}|胰岛素"
 _DRUG_FORM = (
     "缓释片|肠溶片|分散片|泡腾片|含片|胶囊|颗粒|冲剂|口服液|注射液|注射剂|针剂|丸|软膏|乳膏|糖浆"
-    "|滴剂|滴眼液|滴鼻液|喷雾剂|贴剂|混悬液"
+    "|滴剂|滴眼液|滴鼻液|喷雾剂|气雾剂|贴剂|混悬液|洗剂|搽剂|凝胶|酊|合剂|片"
 )
 _SUFFIX_RE = re.compile(
-    rf"(?P<whole>{_WHOLE_CLASS})(?:{_DRUG_FORM})?|(?P<cls>{_DRUG_CLASS})(?:{_DRUG_FORM})?"
+    rf"(?P<whole>{_WHOLE_CLASS})(?:{_DRUG_FORM})?|(?P<strong>{_STRONG_CLASS})(?:{_DRUG_FORM})?"
+    rf"|(?P<cls>{_DRUG_CLASS})(?:{_DRUG_FORM})?"
     rf"|(?P<form>{_DRUG_FORM})"
 )
 # Characters that end a drug name on its left: verbs, particles, pronouns ("吃了", "服用", "和").
@@ -83,7 +86,12 @@ _NAME_STOP = set(
     "有买拿带换停加减试这那种些点个，。、；：！？"
 )
 # Words with a dosage-form ending that are no drug (a testicle, a meatball, a time capsule).
-_NOT_DRUGS = re.compile(r"(?:睾丸|肉丸|鱼丸|丸子|弹丸|颗粒物|胶囊旅馆|时间胶囊|药丸|鸡丸|汤丸)$")
+_NOT_DRUGS = re.compile(
+    r"(?:睾丸|肉丸|鱼丸|丸子|弹丸|颗粒物|胶囊旅馆|时间胶囊|药丸|鸡丸|汤丸|照片|图片|卡片|名片|影片|唱片"
+    r"|芯片|切片|刀片|鱼片|薯片|肉片|明信片|大片|短片|面片|胶片|底片|镜片|晶片|叶片|碎片|动画片|纪录片"
+    r"|宣传片|预告片|相片|画片|纸片|木片|铁片|瓦片|土豆片|牛肉片|香蕉片|苹果片|麦片|片片|一片|两片|几片"
+    r"|整片|成片|大片|小片|药片|雪片|花片|肥皂片|玻璃片|金属片|塑料片)$"
+)
 _CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 
 
@@ -125,7 +133,13 @@ def drug_spans(text: str, name_chars: frozenset[str]) -> list[tuple[int, int]]:
             continue
         limit = max(0, start - 6)
         s = start
-        if m.group("cls") is not None:
+        if m.group("strong") is not None:
+            limit = max(0, start - 4)
+            while s > limit and _CJK_CHAR.match(text[s - 1]) and text[s - 1] not in _NAME_STOP:
+                s -= 1
+            if start - s < 1:
+                continue
+        elif m.group("cls") is not None:
             while s > limit and text[s - 1] in name_chars and text[s - 1] not in _NAME_STOP:
                 s -= 1
             if start - s < 1:

@@ -45,7 +45,7 @@ _WEAK_HEADS = (
     "|degeneration|aneurysms?|infarction|infarcts?|stroke|seizures?|hernias?|stenosis|fibrosis"
     "|sclerosis|inflammation|injur(?:y|ies)|fractures?|loss|pain|bleeding|haemorrhage|hemorrhage"
     "|arrhythmias?|fibrillation|tachycardia|bradycardia|anemia|anaemia|hepatitis|diabetes"
-    "|deafness|blindness|contractures?|toxicity|retinopathy|calcification"
+    "|deafness|blindness|contractures?|toxicity|retinopathy|calcification|delay"
 )
 # Word endings of disease nouns (the word must also be rare, see the module docstring).
 _DISEASE_ENDINGS = (
@@ -86,7 +86,8 @@ arterial systemic localized localised diffuse focal generalized generalised esse
 gestational postpartum post-traumatic traumatic nonalcoholic non-alcoholic fatty end-stage
 terminal lymphoblastic myeloid lymphocytic myelogenous hodgkin non-hodgkin hodgkin's polycystic
 cystic sickle sickle-cell germline somatic sensorineural conductive mental intellectual
-developmental cognitive psychiatric drug-induced
+developmental cognitive psychiatric drug-induced anterior posterior hearing vision visual memory
+speech motor sensory sleep eating mood hair
 """)
 )
 # Organs and tissues ("breast cancer", "kidney disease", "bone marrow failure").
@@ -109,7 +110,8 @@ _STOP = frozenset(
 a an the this that these those its their his her our your my of in on at to for from by with
 without and or but as is are was were be been being has have had not no than patients patient
 cases case study studies risk family families gene genes protein proteins mutation mutations
-with between among other such both either each all some any
+with between among other such both either each all some any putative murine heterozygous
+homozygous hemizygous mutant recombinant transgenic novel
 """)
 )
 # Heads for which an eponym (a capitalised name) is a modifier: "Wilson disease", "Down syndrome".
@@ -119,6 +121,11 @@ syndrome syndromes disease diseases disorder anomaly palsy sarcoma lymphoma tumo
 dystrophy fever
 """)
 )
+# What a person can be deficient in, in plain words.
+_DEFICIENT = word_set("""
+enzyme vitamin iron factor zinc iodine folate b12 lactase hormone insulin complement protein
+magnesium calcium potassium copper selenium antibody immune
+""")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*(?:\s?-\s?[A-Za-z0-9][A-Za-z0-9']*)*")
 _MAX_MODIFIERS = 5
 
@@ -158,6 +165,8 @@ def _modifier(token: str, head: str, sentence_start: bool) -> bool:
         )
     if low.isdigit() or re.fullmatch(r"(?:i{1,3}|iv|v|vi)", low):
         return True  # "type 2", "stage IV": the walk keeps numbers only after a clinical word
+    if head.startswith("deficienc") and low in _DEFICIENT:
+        return True  # "enzyme deficiency", "iron deficiency"
     if head.startswith("deficienc") and re.fullmatch(r"[A-Z][A-Za-z]*[0-9][A-Za-z0-9]*|[A-Z]{2,6}", token):
         return True  # an enzyme or factor: "G6PD deficiency", "C7 deficiency"
     if head in _EPONYM_HEADS and token[:1].isupper() and not sentence_start:

@@ -174,7 +174,8 @@ _CUT = re.compile(
     r"| right | left | bilateral | unilateral | of other | of unspecified "
 )
 _LEADING = re.compile(
-    r"^(?:other specified|other|unspecified|specified|certain|personal history of|history of)\s+",
+    r"^(?:other specified|other|unspecified|specified|certain|personal history of|history of"
+    r"|adverse effects? of|underdosing of|poisoning by|toxic effects? of)\s+",
     re.I,
 )
 _TRAILING = re.compile(r"\s+(?:of|other|the|and|or|to|at|on)$", re.I)
@@ -230,13 +231,20 @@ def is_term(term: str) -> bool:
     and a single word only when it has the ending of a disease noun (no body parts, organisms
     or adjectives left over from a longer title)."""
     words = term.split()
-    if len(term) < 4:
+    if len(term) < 4 or _NOT_TITLES.match(term):
         return False
     if len(words) == 1:
         # an abbreviation of 2-3 capitals ("CJD") collides with codes and names: curated list only
         if term.isupper() and len(term) <= 4:
             return False
-        return zipf(term, "en") < 3.5 and _DISEASE_END.search(term.lower()) is not None
+        low = term.lower()
+        if low in _NOT_CONDITIONS or zipf(term, "de") >= 3.0:
+            return False
+        if zipf(term, "en") < 3.5 and _DISEASE_END.search(low) is not None:
+            return True
+        # a rare noun ("Hypotension", "Ascites", "Tinnitus"); rare adjectives ("Subacute",
+        # "Intracranial") are left-overs of longer titles
+        return zipf(term, "en") < 3.0 and _ADJECTIVE_END.search(low) is None
     # words that are each common need a medical head ("Air leak", "Fat pad", "Long chain" are
     # other things; "Heart failure", "Hearing loss", "Eating disorder" are not)
     plain = [w.strip("'s").lower() for w in term.replace("-", " ").split()]
@@ -245,6 +253,15 @@ def is_term(term: str) -> bool:
     return True
 
 
+_ADJECTIVE_END = re.compile(r"(?:al|ar|ic|ous|ive|ed|ent|ant|ile|ary|ory|less|like)$")
+# Rare single words in ICD-10-CM titles that are no condition in running text.
+_NOT_CONDITIONS = word_set("""
+tokelau chignon supervision sequelae underdosing dens fluor malleus pins cooing lalling moans
+sighing kinking squashed screaming denticles paramolar mesiodens njovera vomitus restzustand
+neoplasms intraoperative deletion deletions duplication duplications mosaicism splicing
+""")
+# Titles that name an event or a finding, not a condition a person has.
+_NOT_TITLES = re.compile(r"(?i)^(?:adverse effects?|deletions identified|abnormal findings?)$")
 # Common English words that make a phrase of common words a condition.
 _MEDICAL_HEADS = frozenset(
     word_set("""
