@@ -49,6 +49,8 @@ CONDITION, SYMPTOM, MEDICATION = "MEDICAL_CONDITION", "SYMPTOM", "MEDICATION"
         ("early-onset familial adenomatous polyposis", CONDITION, "familial adenomatous polyposis"),
         ("a boy with lymphangioleiomyomatosis", CONDITION, "lymphangioleiomyomatosis"),
         ("risk of breast and ovarian cancer", CONDITION, "breast and ovarian cancer"),
+        ("a boy with Lesch-Nyhan and his brother", CONDITION, "Lesch-Nyhan"),
+        ("Her ankles show oedema and edema.", CONDITION, "edema"),
         # --- German
         ("Ich habe eine Mittelohrentzündung.", CONDITION, "Mittelohrentzündung"),
         ("Sie hat eine chronische Niereninsuffizienz.", CONDITION, "chronische Niereninsuffizienz"),
@@ -145,12 +147,44 @@ def test_symptom_redacted_by_kimi(detector: Detector, kimi_policy: Policy) -> No
         ("We studied Zellweger-like syndrome (ZLS). In ZLS the liver is enlarged.", "ZLS"),
         ("Kinder mit chronisch-entzündlicher Darmerkrankung (CED): bei CED hilft Ruhe.", "CED"),
         ("Eine Studie zu Morbus Fabry [MFB]: MFB ist selten.", "MFB"),
+        # not defined, but said to be had: "patients with X", "X families"
+        ("Linkage was found in three QRX families. QRX is rare.", "QRX"),
+        ("Ten patients with ZKD were seen; ZKD was mild.", "ZKD"),
     ],
 )
 def test_abbreviation_defined_in_text(detector: Detector, text: str, abbreviation: str) -> None:
     """Every use of an abbreviation defined after a condition is a condition."""
     found = detector.analyze(text)
     spans = [(f.start, f.end) for f in found if f.entity_type == CONDITION and f.score >= 0.5]
+    at = [i for i in range(len(text)) if text.startswith(abbreviation, i)]
+    assert len(at) == 2
+    for i in at:
+        assert any(s <= i and i + len(abbreviation) <= e for s, e in spans), (abbreviation, i, spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients with AS were seen, and WAS patients too.",  # words in capitals
+        "Customers with VPN access reported errors.",
+        "The AWS-related outage and the COVID-related delay.",
+    ],
+)
+def test_abbreviation_cues_negative(detector: Detector, text: str) -> None:
+    health = [f for f in detector.analyze(text) if f.category == "health" and f.score >= 0.5]
+    assert not health, [text[f.start : f.end] for f in health]
+
+
+@pytest.mark.parametrize(
+    ("text", "abbreviation"),
+    [
+        ("DOX-induced cardiotoxicity was studied; DOX was given weekly.", "DOX"),
+        ("Rats were treated with QZT for ten days. QZT lowered the pressure.", "QZT"),
+    ],
+)
+def test_drug_abbreviation_dosed(detector: Detector, text: str, abbreviation: str) -> None:
+    found = detector.analyze(text)
+    spans = [(f.start, f.end) for f in found if f.entity_type == MEDICATION and f.score >= 0.5]
     at = [i for i in range(len(text)) if text.startswith(abbreviation, i)]
     assert len(at) == 2
     for i in at:

@@ -73,7 +73,7 @@ _DRUG_CLASS = "沙星|卡因|嗪|唑"
 _WHOLE_CLASS = "头孢[\u4e00-\u9fff]{1,2}|磺胺[\u4e00-\u9fff]{0,3}|胰岛素"
 _DRUG_FORM = (
     "缓释片|肠溶片|分散片|泡腾片|含片|胶囊|颗粒|冲剂|口服液|注射液|注射剂|针剂|丸|软膏|乳膏|糖浆"
-    "|滴剂|滴眼液|滴鼻液|喷雾剂|气雾剂|贴剂|混悬液|洗剂|搽剂|凝胶|酊|合剂|片"
+    "|滴剂|滴眼液|滴鼻液|喷雾剂|气雾剂|贴剂|混悬液|洗剂|搽剂|凝胶|酊|合剂"
 )
 _SUFFIX_RE = re.compile(
     rf"(?P<whole>{_WHOLE_CLASS})(?:{_DRUG_FORM})?|(?P<strong>{_STRONG_CLASS})(?:{_DRUG_FORM})?"
@@ -85,6 +85,8 @@ _NAME_STOP = set(
     "了的是在和与及或用吃服喝打开给把被过要想能会就都也还又再该每天片次粒支盒瓶我你他她它们请问"
     "有买拿带换停加减试这那种些点个，。、；：！？"
 )
+# (A bare 片 is no form here: 爱情片, 资料片 and 照片 are films, expansions and photos; a
+# drug "X片" is found by its name.)
 # Words with a dosage-form ending that are no drug (a testicle, a meatball, a time capsule).
 _NOT_DRUGS = re.compile(
     r"(?:睾丸|肉丸|鱼丸|丸子|弹丸|颗粒物|胶囊旅馆|时间胶囊|药丸|鸡丸|汤丸|照片|图片|卡片|名片|影片|唱片"

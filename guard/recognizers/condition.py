@@ -30,6 +30,7 @@ from guard.recognizers.disease_shape import english_spans, german_spans
 from guard.recognizers.health_vocab import all_variants, icd10cm_terms, is_term
 from guard.recognizers.lexicon import Lexicon, LexiconRecognizer, data_terms
 from guard.recognizers.text import CJK_RE
+from guard.recognizers.words import is_common_word
 
 # ICD titles that are short and free of qualifiers read like what people write ("Asthma",
 # "Lyme disease"); long ones ("... without complications") never occur verbatim in a chat.
@@ -56,6 +57,17 @@ def _icd_titles() -> list[str]:
     return [t for t in titles if " " in t or is_term(t)]
 
 
+# "Lesch-Nyhan syndrome", "von Hippel-Lindau disease": two names joined by a hyphen stand for
+# the disease without its head noun ("a boy with Lesch-Nyhan").
+_EPONYM_PAIR = re.compile(
+    r"((?:von |de |van )?[A-Z][a-z]+(?:'s)?(?:-[A-Z][a-z]+(?:'s)?)+) (?:syndrome|disease|disorder)s?"
+)
+
+
+def eponyms(terms: list[str]) -> set[str]:
+    return {m.group(1) for t in terms if (m := _EPONYM_PAIR.fullmatch(t))}
+
+
 @functools.cache
 def abbreviations() -> frozenset[str]:
     """Well-known abbreviations of conditions, in capitals (guard/data/condition_abbreviations.txt)."""
@@ -75,8 +87,8 @@ _OTHER_SENSE: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] =
     ),
     "stroke": (
         re.compile(
-            r"(?i)(?:brush|pen|golf|swimming|master|key|paddle|piston|single|one|two|four|back|"
-            r"breast|\d)[\s-]*$"
+            r"(?i)(?:brush|pen|golf|swimming|master|key|paddle|piston|single|one|two|three|four|"
+            r"five|six|back|breast|\d)[\s-]*$"
         ),
         re.compile(
             r"(?i)\s+(?:of (?:luck|genius|midnight|the pen|fortune|a pen|brilliance)|width|color|colour)"
@@ -107,6 +119,23 @@ _GENE_AFTER = re.compile(
     r"kinase|receptors?|antibod(?:y|ies))(?![a-z])"
 )
 _CAPS_TOKEN = re.compile(r"(?<![A-Za-z0-9\-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?![A-Za-z0-9\-])")
+# A capital abbreviation that the sentence says people have: "patients with DMD", "PWS
+# families", "diagnosed with CIDP", "classical HD". The abbreviation is then a condition wherever
+# the text uses it (as when it was defined), except as a gene or protein name.
+_ABBR = r"[A-Z](?:[A-Z0-9]{1,5}(?:\s?-\s?[A-Z0-9]{1,4})?|\s?-\s?[A-Z0-9]{1,4})"
+_PEOPLE = (
+    r"patients?|individuals|persons|people|famil(?:y|ies)|kindreds?|probands?|pedigrees?|cases?"
+    r"|children|boys|girls|men|women|adults|infants|sufferers|carriers|subjects|sibs|siblings"
+)
+_HAVING = re.compile(
+    rf"(?:(?:{_PEOPLE})\s+(?:with|of|affected by|suffering from)|diagnosed with|diagnosis of"
+    rf"|suffering from|affected (?:by|with)|symptoms of|treatment of|onset of|forms? of"
+    rf"|(?:typical|classical|severe|mild|juvenile|adult|familial|sporadic|hereditary|inherited"
+    rf"|autosomal dominant|autosomal recessive|x-linked|congenital|early-onset|late-onset))"
+    rf"\s+(?P<a>{_ABBR})(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9\-])(?P<b>{_ABBR})(?=\s+(?:{_PEOPLE}|phenotypes?|symptoms)(?![A-Za-z]))",
+    re.IGNORECASE,
+)
 
 
 class MedicalConditionRecognizer(LexiconRecognizer):
@@ -140,6 +169,7 @@ class MedicalConditionRecognizer(LexiconRecognizer):
     def build_lexicon(self, lexicon: Lexicon) -> None:
         lexicon.add_all(all_variants(_icd_titles()), "MEDICAL_CONDITION", 0.6)
         lexicon.add_all(all_variants(icd10cm_terms()), "MEDICAL_CONDITION", 0.6)
+        lexicon.add_all(eponyms([*_icd_titles(), *icd10cm_terms()]), "MEDICAL_CONDITION", 0.6)
         curated = data_terms("conditions.txt")
         lexicon.add_all(all_variants(t for t in curated if not CJK_RE.search(t)), "MEDICAL_CONDITION", 0.7)
         lexicon.add_all((t for t in curated if CJK_RE.search(t)), "MEDICAL_CONDITION", 0.7)
@@ -202,6 +232,12 @@ class MedicalConditionRecognizer(LexiconRecognizer):
             if not words or letters[0].lower() not in {w[0].lower() for w in words}:
                 continue
             defined.add(abbr)
+        for m in _HAVING.finditer(text):
+            abbr = m.group("a") or m.group("b")
+            letters = [c for c in abbr if c.isalpha()]
+            # capitals only, and not a word in capitals ("patients with AS", "WAS patients")
+            if len(letters) >= 2 and abbr.upper() == abbr and not is_common_word(abbr.lower(), ("en",), 4.0):
+                defined.add(abbr)
         known = abbreviations()
         out: list[tuple[int, int]] = []
         if defined:

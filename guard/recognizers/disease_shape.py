@@ -45,7 +45,7 @@ _WEAK_HEADS = (
     "|degeneration|aneurysms?|infarction|infarcts?|stroke|seizures?|hernias?|stenosis|fibrosis"
     "|sclerosis|inflammation|injur(?:y|ies)|fractures?|loss|pain|bleeding|haemorrhage|hemorrhage"
     "|arrhythmias?|fibrillation|tachycardia|bradycardia|anemia|anaemia|hepatitis|diabetes"
-    "|deafness|blindness|contractures?|toxicity|retinopathy|calcification|delay"
+    "|deafness|blindness|contractures?|toxicity|retinopathy|calcification|delay|symptoms"
 )
 # Word endings of disease nouns (the word must also be rare, see the module docstring).
 _DISEASE_ENDINGS = (
@@ -288,6 +288,8 @@ def german_spans(text: str) -> list[tuple[int, int, bool]]:
             continue
         if low.endswith("ose") and (len(low) < 8 or zipf(low, "de") >= 3.5):
             continue
+        if low.endswith(("pathie", "ämie", "itis")) and zipf(low, "de") >= 3.0:
+            continue  # "Sympathie", "Empathie"
         start = m.start()
         adj = _DE_ADJ.search(text, max(0, start - 50), start)
         if adj is not None:

@@ -174,8 +174,7 @@ _CUT = re.compile(
     r"| right | left | bilateral | unilateral | of other | of unspecified "
 )
 _LEADING = re.compile(
-    r"^(?:other specified|other|unspecified|specified|certain|personal history of|history of"
-    r"|adverse effects? of|underdosing of|poisoning by|toxic effects? of)\s+",
+    r"^(?:other specified|other|unspecified|specified|certain|personal history of|history of)\s+",
     re.I,
 )
 _TRAILING = re.compile(r"\s+(?:of|other|the|and|or|to|at|on)$", re.I)
@@ -205,6 +204,8 @@ _NOTE = re.compile(r"<note>([^<]*)</note>")
 def _clean(title: str) -> list[str]:
     """The condition(s) a title names, as a person would write them, or nothing."""
     title = title.replace("&amp;", "&").replace("&apos;", "'")
+    if _SUBSTANCE_TITLE.match(title):
+        return []
     title = _QUALIFIER.sub("", title).strip()
     title = _CUT.split(f" {title} ")[0].strip()
     title = _LEADING.sub("", title).strip()
@@ -259,7 +260,11 @@ _NOT_CONDITIONS = word_set("""
 tokelau chignon supervision sequelae underdosing dens fluor malleus pins cooing lalling moans
 sighing kinking squashed screaming denticles paramolar mesiodens njovera vomitus restzustand
 neoplasms intraoperative deletion deletions duplication duplications mosaicism splicing
+verbosity suspiciousness slowness impulsiveness restlessness greyness cluttering senescence
+overactivity lisping sundowning
 """)
+# Titles about a substance, not a condition: "Toxic effect of methanol", "Poisoning by ...".
+_SUBSTANCE_TITLE = re.compile(r"(?i)^(?:adverse effects? of|underdosing of|poisoning by|toxic effects? of)\s")
 # Titles that name an event or a finding, not a condition a person has.
 _NOT_TITLES = re.compile(r"(?i)^(?:adverse effects?|deletions identified|abnormal findings?)$")
 # Common English words that make a phrase of common words a condition.

@@ -260,11 +260,42 @@ class MedicationRecognizer(LexiconRecognizer):
                 continue
             score = 0.75 if self.context_found(text, m.start(), m.end()) else 0.55
             results.append(self.result("MEDICATION", m.start(), m.end(), score))
+        for start, end in _dosed_abbreviations(text):
+            results.append(self.result("MEDICATION", start, end, 0.6))
         if CJK_RE.search(text):
             for start, end in cn_health.drug_spans(text, _zh_drug_chars()):
                 score = 0.75 if self.context_found(text, start, end) else 0.6
                 results.append(self.result("MEDICATION", start, end, score))
         return results
+
+
+# A capital abbreviation that the sentence doses or gives: "DOX-induced", "treated with CsA",
+# "10 mg/kg TAM", "an injection of MPTP". It is then a drug wherever the text uses it.
+_DRUG_ABBR = r"[A-Z][A-Za-z]?[A-Z0-9]{1,5}(?:\s?-\s?[A-Z0-9]{1,4})?"
+_DOSED = re.compile(
+    rf"(?<![A-Za-z0-9\-])(?P<a>{_DRUG_ABBR})\s?-\s?(?:induced|treated)(?![a-z])"
+    rf"|(?:treated with|treatment with|administration of|administered|doses? of|injections? of"
+    rf"|infusion of|given|receiving|received|mg/kg(?: of)?|mg(?: of)?|µg(?: of)?)\s+"
+    rf"(?P<b>{_DRUG_ABBR})(?![A-Za-z0-9])"
+)
+
+
+def _dosed_abbreviations(text: str) -> list[tuple[int, int]]:
+    names: set[str] = set()
+    for m in _DOSED.finditer(text):
+        abbr = m.group("a") or m.group("b")
+        if sum(c.isupper() for c in abbr) >= 2 and zipf(abbr.lower(), "en") < 4.0:
+            names.add(abbr)
+    if not names:
+        return []
+    pattern = "|".join(
+        r"\s?-\s?".join(map(re.escape, re.split(r"\s?-\s?", a)))
+        for a in sorted(names, key=len, reverse=True)
+    )
+    return [
+        m.span()
+        for m in re.finditer(rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])", text)
+    ]
 
 
 def _stem_drug(word: str) -> bool:
