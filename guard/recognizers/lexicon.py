@@ -22,7 +22,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from guard.recognizers.base import GuardRecognizer
-from guard.recognizers.text import lower_same_length
+from guard.recognizers.text import CJK_RE, lower_same_length
 
 
 def data_terms(filename: str) -> list[str]:
@@ -94,8 +94,8 @@ class Lexicon:
 
     def add(self, term: str, entity: str, score: float) -> None:
         key = fold_key(term) if self._fold else " ".join(term.lower().split())
-        if len(key) < 2:
-            return
+        if len(key) < 2 and not (key and CJK_RE.match(key)):
+            return  # one letter is no term; one Chinese character may be (疣, a wart)
         self._automaton.add_word(key, (len(key), entity, score))
         self._size += 1
 
