@@ -166,10 +166,13 @@ CONTEXT_MISSING_CAP = 0.4
 
 
 def preload_lexicons() -> None:
-    """Load the large term lists (seconds of bz2 decompression, which releases the GIL): the
-    detector calls this in a thread while spaCy loads."""
+    """Load the large term lists (seconds of bz2 decompression, which releases the GIL) and
+    build the lexicons made of them: the detector calls this in a thread while spaCy loads."""
     drug_names()
     words.preload()
+    # The health lexicons (ICD-10 and ICD-10-CM terms in every spelling: most of a second).
+    for recognizer in (MedicalConditionRecognizer, SymptomRecognizer, MedicationRecognizer):
+        recognizer.cached_lexicon()
 
 
 def build_registry(languages: list[str]) -> RecognizerRegistry:

@@ -149,14 +149,20 @@ class LexiconRecognizer(GuardRecognizer):
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(supported_language)
-        # Built once per process: several detectors (tests, policies) share the term lists.
-        key = type(self).__name__
-        if key not in self.LEXICON_CACHE:
-            lexicon = Lexicon(fold=self.FOLD)
-            self.build_lexicon(lexicon)
+        self.lexicon = self.cached_lexicon()
+
+    @classmethod
+    def cached_lexicon(cls) -> Lexicon:
+        """The class's lexicon, built once per process: several detectors (tests, policies)
+        share the term lists, and the detector builds them in its preload thread."""
+        key = cls.__name__
+        if key not in cls.LEXICON_CACHE:
+            lexicon = Lexicon(fold=cls.FOLD)
+            # build_lexicon reads no instance state: an instance without __init__ will do
+            cls.build_lexicon(cls.__new__(cls), lexicon)
             lexicon.freeze()
-            self.LEXICON_CACHE[key] = lexicon
-        self.lexicon = self.LEXICON_CACHE[key]
+            cls.LEXICON_CACHE[key] = lexicon
+        return cls.LEXICON_CACHE[key]
 
     def build_lexicon(self, lexicon: Lexicon) -> None:
         raise NotImplementedError
