@@ -10,6 +10,8 @@ RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 
 COPY pyproject.toml README.md ./
 COPY guard ./guard
+# installed with the package as guard/policies (the shipped policies, found from any directory)
+COPY policies ./policies
 RUN pip install --no-cache-dir --no-deps --no-build-isolation . \
  && useradd --system --uid 10001 --home-dir /var/lib/guard guard \
  && mkdir -p /var/lib/guard /etc/guard && chown guard /var/lib/guard

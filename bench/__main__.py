@@ -9,6 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = (
     "detection.py",
+    "realworld.py",
     "throughput.py",
     "latency.py",
     "concurrency.py",

@@ -30,9 +30,10 @@ span became (the span, with any replacement that overlaps it) is checked, NFKC-n
 case-folded:
 
 * any value: the value itself, or any of its corpus `identifying` parts, appears;
-* names (PERSON): any name token of 2+ characters (initials, Jr./Sr./II/III, von/van/de are not
-  identifying) appears as a word; Chinese names: the full name, the given name when it has 2+
-  characters, or a part of a ·-joined name (a lone surname character is not identifying);
+* names (PERSON): any name token of 2+ characters (initials, Jr./Sr./II/III, titles, and name
+  particles such as von/van/de/da/dos/del/di/bin are not identifying) appears as a word; Chinese
+  names: the full name, the given name when it has 2+ characters, or a part of a ·-joined name
+  (a lone surname character is not identifying);
 * numbers and IDs (phones, cards, IBAN, accounts, national/tax/health IDs, MRN): 5 consecutive
   letters or digits of the value appear in a run of the vendor text, separators (space, - . / ( )
   +) ignored. Masking that keeps the last four is therefore no leak;
@@ -165,6 +166,28 @@ _NOT_NAME_TOKENS = frozenset(
         "mrs",
         "ms",
         "prof",
+        # name particles of other languages: as with von/van/de, not identifying on their own
+        "da",
+        "das",
+        "do",
+        "dos",
+        "del",
+        "della",
+        "dei",
+        "di",
+        "du",
+        "des",
+        "la",
+        "le",
+        "el",
+        "bin",
+        "ibn",
+        "bint",
+        "ten",
+        "ter",
+        "den",
+        "af",
+        "av",
     }
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -184,12 +207,15 @@ def _has_word(needle: str, hay: str) -> bool:
 
 
 def _runs(s: str) -> list[str]:
-    """Runs of letters and digits, joined across separators, upper-cased."""
+    """Runs of letters and digits, joined across separators, upper-cased; digits of any script
+    (Bengali, Arabic-Indic, Devanagari ...) as ASCII digits."""
     out: list[str] = []
     cur: list[str] = []
     for c in unicodedata.normalize("NFKC", s):
         if c.isascii() and c.isalnum():
             cur.append(c.upper())
+        elif c.isdecimal():
+            cur.append(str(unicodedata.decimal(c)))
         elif c in _SEPARATORS:
             continue
         elif cur:

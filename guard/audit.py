@@ -1,6 +1,6 @@
 """The audit trail: what was found and done, per request, in an embedded SQLite file.
 
-A row per request (time, ids, vendor, endpoint, model, decision, counts) and a row per finding
+A row per request (time, ids, vendor, API format, endpoint, model, decision, counts) and a row per finding
 (type, category, action, place, score, placeholder, keyed fingerprint). Never a value, a prompt or
 a key: the fingerprint is an HMAC under a key kept in a separate owner-only file, so repeats of one
 value can be correlated inside this trail but the value cannot be recovered from it.
@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS requests (
     vendor TEXT NOT NULL,
     endpoint TEXT NOT NULL,
     model TEXT,
+    format TEXT,                    -- the API format: openai | anthropic | dashscope
     decision TEXT NOT NULL,         -- forwarded | redacted | blocked | refused | error
     status INTEGER,                 -- HTTP status returned to the client
     reason TEXT,                    -- for blocked/refused/error: the guard error code
@@ -88,6 +89,7 @@ class AuditEvent:
     upstream_request_id: str | None = None
     duration_ms: float | None = None
     findings: tuple[AuditFinding, ...] = field(default_factory=tuple)
+    format: str = "openai"  # the API format the client spoke: openai | anthropic | dashscope
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -134,13 +136,24 @@ class AuditStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Owner-only from the start: SQLite gives the -wal and -shm files it creates the
+        # database file's permissions, so those are 0600 too. Files an earlier version left
+        # readable are tightened.
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        for f in (self.path, *(Path(f"{self.path}{x}") for x in ("-wal", "-shm"))):
+            with contextlib.suppress(FileNotFoundError):
+                if stat.S_IMODE(f.stat().st_mode) != 0o600:
+                    os.chmod(f, 0o600)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         # WAL lets `guard audit` read while the proxy writes; replicas may share one file.
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
-        os.chmod(self.path, 0o600)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(requests)")}
+        if "format" not in columns:
+            # A file written before the API formats were recorded: its rows were all OpenAI's.
+            self._db.execute("ALTER TABLE requests ADD COLUMN format TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -153,8 +166,8 @@ class AuditStore:
             try:
                 cur.execute(
                     "INSERT INTO requests (ts, request_id, upstream_request_id, vendor, endpoint,"
-                    " model, decision, status, reason, policy_digest, findings, counts, duration_ms)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " model, format, decision, status, reason, policy_digest, findings, counts,"
+                    " duration_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         event.ts,
                         event.request_id,
@@ -162,6 +175,7 @@ class AuditStore:
                         event.vendor,
                         event.endpoint,
                         event.model,
+                        event.format,
                         event.decision,
                         event.status,
                         event.reason,
@@ -246,7 +260,8 @@ class AuditStore:
         with self._lock:
             rows = self._db.execute(
                 "SELECT id, ts, request_id, upstream_request_id, vendor, endpoint, model, decision,"
-                f" status, reason, policy_digest, counts, duration_ms FROM requests {where} ORDER BY id",
+                " status, reason, policy_digest, counts, duration_ms, COALESCE(format, 'openai')"
+                f" FROM requests {where} ORDER BY id",
                 args,
             ).fetchall()
             found: dict[int, list[dict[str, Any]]] = {}
@@ -283,6 +298,7 @@ class AuditStore:
                 "request_id": r[2],
                 "upstream_request_id": r[3],
                 "vendor": r[4],
+                "format": r[13],
                 "endpoint": r[5],
                 "model": r[6],
                 "decision": r[7],

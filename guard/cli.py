@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -25,7 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the proxy")
-    serve.add_argument("--config", help="guard.yaml (default: built-in vendors and policies/)")
+    serve.add_argument(
+        "--config", help="guard.yaml (default: the built-in vendors and the shipped policies)"
+    )
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 8787)")
     serve.add_argument("--log-level", default="INFO")
@@ -40,8 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     policy = sub.add_parser("policy", help="policy tools")
     psub = policy.add_subparsers(dest="policy_command", required=True)
-    check = psub.add_parser("check", help="validate policy files")
-    check.add_argument("files", nargs="+")
+    check = psub.add_parser(
+        "check", help="validate policy files, and warn about settings that are likely mistakes"
+    )
+    check.add_argument(
+        "files",
+        nargs="*",
+        help="policy files, or shipped:NAME (default: every policy the config loads)",
+    )
+    check.add_argument("--config", help="the config whose vendors load the policies")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
     ptest = psub.add_parser(
         "test", help="run the tests in policy files (their `tests:` lists) with the real detector"
     )
@@ -92,28 +103,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("entities", help="list entity types and their categories")
 
     args = parser.parse_args(argv)
+    # Every error a user can cause is one line on stderr and an exit code, never a traceback.
     try:
-        if args.command == "serve":
-            return _serve(args)
-        if args.command == "policy":
-            if args.policy_command == "test":
-                return _policy_test(args)
-            return _policy_check(args.files)
-        if args.command == "scan":
-            return _scan(args)
-        if args.command == "audit":
-            return _audit(args)
-        if args.command == "report":
-            return _report(args)
-        if args.command == "entities":
-            from guard.entities import ENTITY_CATEGORIES
-
-            for name, cat in sorted(ENTITY_CATEGORIES.items(), key=lambda kv: (kv[1], kv[0])):
-                print(f"{cat:<10} {name}")
-            return 0
+        code = _run(args)
+        sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+        return code
     except ConfigError as exc:
         print(f"guard: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader closed the pipe (`guard audit --jsonl | head -1`): stop quietly, as the
+        # Python documentation recommends; stdout goes to devnull so the exit flush cannot fail.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"guard: {exc.strerror or type(exc).__name__}{where}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "policy":
+        if args.policy_command == "test":
+            return _policy_test(args)
+        return _policy_check(args)
+    if args.command == "scan":
+        return _scan(args)
+    if args.command == "audit":
+        return _audit(args)
+    if args.command == "report":
+        return _report(args)
+    if args.command == "entities":
+        from guard.entities import ENTITY_CATEGORIES
+
+        for name, cat in sorted(ENTITY_CATEGORIES.items(), key=lambda kv: (kv[1], kv[0])):
+            print(f"{cat:<10} {name}")
+        return 0
     return 2
 
 
@@ -217,19 +247,33 @@ def _supervise(config: GuardConfig, servers: int) -> int:
     return 0 if stopping else (code or 1)
 
 
-def _policy_check(files: list[str]) -> int:
-    from guard.policy import load_policy
+def _policy_check(args: argparse.Namespace) -> int:
+    from guard.config import load_config, resolve_policy_path
+    from guard.policy import load_policy, policy_warnings
 
-    failed = 0
+    config = load_config(args.config)
+    # Which vendors load each file: a policy's `vendor:` is checked against them.
+    loaded_for: dict[Path, list[str]] = {}
+    for name, vc in config.vendors.items():
+        loaded_for.setdefault(Path(vc.policy).resolve(), []).append(name)
+    files = args.files or list(dict.fromkeys(vc.policy for vc in config.vendors.values()))
+    failed = warned = 0
     for f in files:
+        path = resolve_policy_path(f, Path.cwd())
         try:
-            p = load_policy(f)
+            p = load_policy(path)
         except ConfigError as exc:
             print(f"FAIL {exc}")
             failed += 1
-        else:
-            print(f"ok   {f} (vendor {p.vendor}, digest {p.digest})")
-    return 1 if failed else 0
+            continue
+        warnings = policy_warnings(p, loaded_for.get(path.resolve(), []), list(config.vendors))
+        print(f"{'warn' if warnings else 'ok  '} {f} (vendor {p.vendor}, digest {p.digest})")
+        for w in warnings:
+            print(f"     warning: {w}")
+        warned += bool(warnings)
+    if warned and args.strict:
+        print(f"{warned} file(s) with warnings; --strict fails on them")
+    return 1 if failed or (warned and args.strict) else 0
 
 
 def _policy_test(args: argparse.Namespace) -> int:
@@ -256,7 +300,12 @@ def _scan(args: argparse.Namespace) -> int:
         raise ConfigError(
             f"unknown vendor {args.vendor!r}; configured: {', '.join(sorted(config.vendors))}"
         )
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {args.file}: {exc.strerror or type(exc).__name__}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{args.file} is not UTF-8 text") from None
     policy = load_policy(vendor.policy)
     key = load_or_create_key(config.audit.key_path)
     result = scan_text(text, policy, Detector(config.detector.spacy_model), Transformer(key))
@@ -368,15 +417,22 @@ def _audit(args: argparse.Namespace) -> int:
     from guard.config import load_config
 
     path = args.db or load_config(args.config).audit.path
-    if not Path(path).exists():
-        raise ConfigError(f"no audit database at {path}; has the proxy run with this config?")
-    store = AuditStore(path)
+    if not Path(path).is_file():
+        raise ConfigError(
+            f"no audit database at {path}; has the proxy run with this config? "
+            "(--config names the proxy's config, --db a database)"
+        )
     since, until = _when(args.since), _when(args.until)
-    if args.jsonl:
-        for row in store.iter_jsonl(since, until):
-            print(json.dumps(row, ensure_ascii=False))
-        return 0
-    s = store.summary(since, until)
+    try:
+        store = AuditStore(path)
+        if args.jsonl:
+            for row in store.iter_jsonl(since, until):
+                print(json.dumps(row, ensure_ascii=False))
+            return 0
+        s = store.summary(since, until)
+    except sqlite3.Error as exc:
+        # SQLite's messages name the problem ("file is not a database"), never a row.
+        raise ConfigError(f"cannot read the audit database at {path}: {exc}") from None
     total = sum(s["requests"].values())
     print(f"requests: {total}  " + "  ".join(f"{k}: {v}" for k, v in sorted(s["requests"].items())))
     print()

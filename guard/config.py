@@ -1,7 +1,12 @@
 """The proxy's own configuration (guard.yaml): vendors, limits, detector and audit settings.
 
 Without a file the built-in defaults below apply; a file only needs the keys it changes.
-`GUARD_UPSTREAM_<VENDOR>` environment variables override each vendor's upstream URL.
+`GUARD_UPSTREAM_<VENDOR>` environment variables override each vendor's upstream URL
+(`..._ANTHROPIC` and `..._NATIVE` its Anthropic Messages and DashScope native upstreams).
+
+Nothing depends on the directory guard is started from: the shipped policies are found next to
+the package (`shipped:kimi.yaml`), other relative paths in a config file are relative to that
+file, and the audit trail defaults to the user's data directory (`GUARD_DATA_DIR` overrides it).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
+import platformdirs
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -26,15 +32,22 @@ class _Strict(BaseModel):
 
 
 class VendorConfig(_Strict):
-    upstream: str
+    upstream: str  # the OpenAI-compatible base URL, ending in /v1
     policy: str
+    # The vendor's Anthropic Messages base URL (the SDK's ANTHROPIC_BASE_URL: requests go to
+    # <it>/v1/messages) and its DashScope native API base (<it>/services/aigc/...). None: the
+    # vendor does not offer that format, and such requests are refused.
+    anthropic_upstream: str | None = None
+    native_upstream: str | None = None
     error_style: ErrorStyle = "openai"
     timeout_seconds: float = Field(default=300.0, gt=0)
     connect_timeout_seconds: float = Field(default=10.0, gt=0)
 
-    @field_validator("upstream")
+    @field_validator("upstream", "anthropic_upstream", "native_upstream")
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
         return value.rstrip("/")
@@ -55,10 +68,35 @@ class DetectorConfig(_Strict):
     cache_megabytes: float = Field(default=64, ge=0)
 
 
+# A policy path of this form names a policy that ships with guard, wherever it is installed.
+SHIPPED = "shipped:"
+
+
+def shipped_policies_dir() -> Path:
+    """The folder of the policies that ship with guard: inside the installed package (a wheel
+    carries them as guard/policies), or the repository's policies/ (a source checkout and the
+    editable install `make` does)."""
+    package = Path(__file__).resolve().parent
+    for folder in (package / "policies", package.parent / "policies"):
+        if (folder / "kimi.yaml").is_file():
+            return folder
+    return package / "policies"  # absent: loading a policy from it names the missing file
+
+
+def default_data_dir() -> Path:
+    """Where the audit trail and its key live unless the config says otherwise:
+    `GUARD_DATA_DIR`, else the user's data directory (~/.local/share/guard on Linux,
+    ~/Library/Application Support/guard on macOS, %LOCALAPPDATA%\\guard on Windows)."""
+    override = os.environ.get("GUARD_DATA_DIR")
+    if override:
+        return Path(override).expanduser().resolve()
+    return Path(platformdirs.user_data_dir("guard", appauthor=False))
+
+
 class AuditConfig(_Strict):
-    path: str = "data/audit.db"
+    path: str = Field(default_factory=lambda: str(default_data_dir() / "audit.db"))
     # HMAC key for the fingerprints of redacted values; created on first start, mode 0600.
-    key_path: str = "data/audit.key"
+    key_path: str = Field(default_factory=lambda: str(default_data_dir() / "audit.key"))
 
 
 class DashboardConfig(_Strict):
@@ -73,28 +111,38 @@ class MetricsConfig(_Strict):
 
 
 def _default_vendors() -> dict[str, VendorConfig]:
-    qwen = "policies/qwen.yaml"
-    kimi = "policies/kimi.yaml"
+    qwen = SHIPPED + "qwen.yaml"
+    kimi = SHIPPED + "kimi.yaml"
     return {
         "qwen": VendorConfig(
             upstream="https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+            anthropic_upstream="https://dashscope-intl.aliyuncs.com/apps/anthropic",
+            native_upstream="https://dashscope-intl.aliyuncs.com/api/v1",
             policy=qwen,
             error_style="dashscope",
         ),
         "qwen-cn": VendorConfig(
             upstream="https://dashscope.aliyuncs.com/compatible-mode/v1",
+            anthropic_upstream="https://dashscope.aliyuncs.com/apps/anthropic",
+            native_upstream="https://dashscope.aliyuncs.com/api/v1",
             policy=qwen,
             error_style="dashscope",
         ),
         "kimi": VendorConfig(
-            upstream="https://api.moonshot.ai/v1", policy=kimi, error_style="moonshot"
+            upstream="https://api.moonshot.ai/v1",
+            anthropic_upstream="https://api.moonshot.ai/anthropic",
+            policy=kimi,
+            error_style="moonshot",
         ),
         "kimi-cn": VendorConfig(
-            upstream="https://api.moonshot.cn/v1", policy=kimi, error_style="moonshot"
+            upstream="https://api.moonshot.cn/v1",
+            anthropic_upstream="https://api.moonshot.cn/anthropic",
+            policy=kimi,
+            error_style="moonshot",
         ),
         "qwen-local": VendorConfig(
             upstream="http://127.0.0.1:8000/v1",
-            policy="policies/qwen-local.yaml",
+            policy=SHIPPED + "qwen-local.yaml",
             error_style="openai",
         ),
     }
@@ -120,8 +168,13 @@ class GuardConfig(_Strict):
         return value
 
 
-def upstream_env_name(vendor: str) -> str:
-    return "GUARD_UPSTREAM_" + vendor.upper().replace("-", "_")
+# The upstream URL settings of a vendor, and the suffix of the environment variable for each.
+UPSTREAM_SETTINGS = {"upstream": "", "anthropic_upstream": "_ANTHROPIC", "native_upstream": "_NATIVE"}
+
+
+def upstream_env_name(vendor: str, setting: str = "upstream") -> str:
+    """GUARD_UPSTREAM_KIMI_CN, GUARD_UPSTREAM_KIMI_CN_ANTHROPIC, GUARD_UPSTREAM_QWEN_NATIVE ..."""
+    return "GUARD_UPSTREAM_" + vendor.upper().replace("-", "_") + UPSTREAM_SETTINGS[setting]
 
 
 def load_config(
@@ -130,7 +183,7 @@ def load_config(
     """Load guard.yaml (or the defaults), then apply GUARD_UPSTREAM_* overrides.
 
     Relative paths in the file (policies, audit store) are resolved against the file's folder, so a
-    config works wherever the proxy is started from.
+    config works wherever the proxy is started from; `shipped:NAME` names a shipped policy.
     """
     env = os.environ if env is None else env
     raw: dict[str, object] = {}
@@ -160,18 +213,26 @@ def load_config(
         raise ConfigError(f"{where}: {details}") from None
 
     for name, vendor in cfg.vendors.items():
-        override = env.get(upstream_env_name(name))
-        if override:
-            try:
-                vendor.upstream = VendorConfig._http_url(override)
-            except ValueError as exc:
-                raise ConfigError(f"{upstream_env_name(name)}: {exc}") from None
-        vendor.policy = str(_resolve(base, vendor.policy))
+        for setting in UPSTREAM_SETTINGS:
+            override = env.get(upstream_env_name(name, setting))
+            if override:
+                try:
+                    setattr(vendor, setting, VendorConfig._http_url(override))
+                except ValueError as exc:
+                    raise ConfigError(f"{upstream_env_name(name, setting)}: {exc}") from None
+        vendor.policy = str(resolve_policy_path(vendor.policy, base))
     cfg.audit.path = str(_resolve(base, cfg.audit.path))
     cfg.audit.key_path = str(_resolve(base, cfg.audit.key_path))
     return cfg
 
 
+def resolve_policy_path(value: str, base: Path) -> Path:
+    """A policy path as written in a config: `shipped:NAME`, absolute, or relative to `base`."""
+    if value.startswith(SHIPPED):
+        return shipped_policies_dir() / value.removeprefix(SHIPPED)
+    return _resolve(base, value)
+
+
 def _resolve(base: Path, value: str) -> Path:
-    p = Path(value)
+    p = Path(value).expanduser()
     return p if p.is_absolute() else base / p

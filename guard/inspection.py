@@ -9,13 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from guard.adapters.openai import Slot
 from guard.cache import Analysis, AnalysisCache, slot_key
 from guard.chunking import pieces
 from guard.detect import Finding, TextAnalyzer
 from guard.policy import Policy
-from guard.transform import Applied, Blocked, Transformer, Vault, plan
+from guard.transform import Applied, Blocked, Planned, Transformer, Vault, names_in, names_in_json, plan
+
+
+@dataclass(frozen=True, slots=True)
+class BlockFinding:
+    """A span the policy blocks, for the audit trail: its fingerprint like any other finding's."""
+
+    slot: Slot
+    planned: Planned
+    fingerprint: str
 
 
 @dataclass
@@ -23,7 +33,8 @@ class Inspection:
     changes: list[tuple[Slot, str]] = field(default_factory=list)
     applied: list[tuple[Slot, Applied]] = field(default_factory=list)
     vault: Vault = field(default_factory=Vault)
-    blocked: Blocked | None = None
+    blocked: Blocked | None = None  # the first block, named in the error
+    block_findings: list[BlockFinding] = field(default_factory=list)  # every block
 
 
 def analyze_long(detector: TextAnalyzer, text: str, language: str) -> list[Finding]:
@@ -134,8 +145,25 @@ def _first_block(slots: Sequence[Slot], analyses: Sequence[Analysis]) -> Blocked
     for slot, a in zip(slots, analyses, strict=False):
         for p in a.planned:
             if p.action == "block":
-                return Blocked(p, slot.location)
+                return Blocked(p, slot.place)
     return None
+
+
+def _block_findings(
+    slots: Sequence[Slot], analyses: Sequence[Analysis], transformer: Transformer
+) -> list[BlockFinding]:
+    found: list[BlockFinding] = []
+    for slot, a in zip(slots, analyses, strict=True):
+        fingerprints = a.fingerprints if a.key_id == transformer.key_id else None
+        for i, p in enumerate(a.planned):
+            if p.action == "block":
+                fp = (
+                    fingerprints[i]
+                    if fingerprints is not None
+                    else transformer.fingerprint(p.entity_type, slot.text[p.start : p.end])
+                )
+                found.append(BlockFinding(slot, p, fp))
+    return found
 
 
 def inspect_slots(
@@ -144,9 +172,18 @@ def inspect_slots(
     detector: TextAnalyzer,
     transformer: Transformer,
     cache: AnalysisCache | None = None,
+    body: Any = None,
 ) -> Inspection:
-    result = Inspection()
+    """Analyse, decide and transform `slots`. `body`, the parsed request they come from, is
+    searched for placeholder-like names the request already holds: those are never issued."""
     known, finish = start_analysis([s.text for s in slots], policy, detector, cache, transformer)
+    # While a pool works: the names already taken (slot texts hold tool-argument values decoded).
+    taken = names_in(s.text for s in slots if s.json_path is not None)
+    if body is not None:
+        taken |= names_in_json(body)
+    else:
+        taken |= names_in(s.text for s in slots)
+    result = Inspection(vault=Vault(taken))
     # While a pool analyses the new slots, the slots before the first of them (a resent history)
     # are transformed: in slot order, so placeholder numbers are what they would be anyway. If a
     # block turns up, this work is dropped.
@@ -162,7 +199,7 @@ def inspect_slots(
     # A block anywhere refuses the whole request, before any placeholder is issued.
     blocked = _first_block(slots, analyses)
     if blocked is not None:
-        return Inspection(blocked=blocked)
+        return Inspection(blocked=blocked, block_findings=_block_findings(slots, analyses, transformer))
     _apply(result, slots, analyses, done, transformer)
     return result
 

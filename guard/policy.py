@@ -7,6 +7,7 @@ A policy is data a security team owns. It is validated once, at start-up (and by
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -238,6 +239,11 @@ class Policy:
     def vendor(self) -> str:
         return self.model.vendor
 
+    @property
+    def file_name(self) -> str:
+        """The file's name without its folder: what errors sent to clients may name."""
+        return Path(self.path).name
+
     def threshold(self, entity_type: str, language: str = "en") -> float:
         lang = self.model.languages.get(language)  # type: ignore[call-overload]
         for rule in self._rules(entity_type, lang):
@@ -275,6 +281,44 @@ class Policy:
         if _norm(value) in self._allow_terms:
             return True
         return any(r.fullmatch(value) for r in self._allow_res)
+
+
+def policy_warnings(
+    policy: Policy, loaded_for: Sequence[str] = (), vendors: Sequence[str] = ()
+) -> list[str]:
+    """Settings that are valid but likely mistakes, for `guard policy check` and the start-up
+    log. `loaded_for`: the vendors the config loads this file for; `vendors`: every vendor the
+    config knows."""
+    m = policy.model
+    out: list[str] = []
+    if loaded_for and m.vendor not in loaded_for:
+        out.append(
+            f"vendor: {m.vendor!r}, but the file is loaded for {', '.join(loaded_for)}: "
+            "a typo, or the policy of another vendor?"
+        )
+    elif not loaded_for and vendors and m.vendor not in vendors:
+        out.append(
+            f"vendor: {m.vendor!r} names no configured vendor ({', '.join(sorted(vendors))})"
+        )
+    places: list[tuple[str, RuleModel, bool]] = [
+        *((f"categories.{c}", r, True) for c, r in m.categories.items()),
+        *((f"entities.{e}", r, False) for e, r in m.entities.items()),
+    ]
+    for lang, lm in m.languages.items():
+        places += [(f"languages.{lang}.categories.{c}", r, True) for c, r in lm.categories.items()]
+        places += [(f"languages.{lang}.entities.{e}", r, False) for e, r in lm.entities.items()]
+    for where, rule, is_category in places:
+        if rule.restore and rule.action != "pseudonymize":
+            out.append(
+                f"{where}: restore: true does nothing with action {rule.action}; only "
+                "pseudonymize puts values back"
+            )
+        if is_category and rule.action == "allow" and not rule.reason:
+            out.append(
+                f"{where}: allow sends every value of the category to the vendor as written; "
+                "say why in a reason"
+            )
+    return out
 
 
 def _norm(term: str) -> str:

@@ -1,13 +1,18 @@
 """The proxy. One request is one `Exchange` through fixed stages; read `handle` top to bottom:
 
-route (vendor, endpoint)
+route (API format, vendor, endpoint)
   -> read and parse the body
   -> adapter.extract(body)         every text slot the vendor will see
   -> inspect (off the event loop)  detector.analyze, policy decisions, transform; fail closed
+  -> adapter.rewrite(body)         the transformed texts written back
   -> upstream.send(body)           pooled connection, streaming
-  -> restore(response)             placeholders back to values, streaming-safe
+  -> adapter.restore_*(response)   placeholders back to values, streaming-safe
   -> audit.record(exchange)        types, counts, places, keyed fingerprints; never values
                                    (after the response is sent, in a task awaited at shutdown)
+
+Each API format is an adapter (guard/adapters/: OpenAI-compatible chat, Anthropic Messages,
+DashScope native) behind one small protocol (guard.adapters.base.Adapter); this module knows no
+format's details. A new format is one adapter and one line in ROUTES.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,30 +36,29 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from guard import dashboard, metrics, upstream
-from guard.adapters import openai as adapter
+from guard import dashboard, http_hygiene, metrics, upstream
+from guard.adapters import anthropic, dashscope, openai
+from guard.adapters.base import Adapter, Endpoint, Slot, StreamRestorer, UninspectableInput
 from guard.audit import AuditEvent, AuditFinding, AuditStore, load_or_create_key
 from guard.cache import AnalysisCache
-from guard.config import GuardConfig, VendorConfig
+from guard.config import GuardConfig, VendorConfig, upstream_env_name
 from guard.detect import Detector, TextAnalyzer
 from guard.inspection import Inspection, inspect_slots
 from guard.metrics import Metrics
-from guard.policy import Policy, load_policy
+from guard.policy import Policy, load_policy, policy_warnings
 from guard.pool import PooledDetector, default_processes
-from guard.restore import ChatStreamRestorer, Restorer, restore_completion
+from guard.restore import Restorer
 from guard.transform import Transformer
-from guard.vendor_errors import error_response, sse_error_event
 
 log = logging.getLogger("guard")
 
-# Endpoints whose bodies are inspected, and those passed through because they carry no body.
-INSPECTED = {"chat/completions": "POST", "embeddings": "POST"}
-PASSED_THROUGH = {"models": "GET"}
-
-
-def endpoint_label(endpoint: str) -> str:
-    """The endpoint as logged and audited: a refused path is the client's own text, not ours to keep."""
-    return endpoint if endpoint in INSPECTED or endpoint in PASSED_THROUGH else "(refused path)"
+# Where each API format is served: the client's base URL is the part before {path}
+# (http://HOST:PORT/kimi/v1, .../kimi/anthropic, .../qwen/api/v1); the adapter knows the rest.
+ROUTES: list[tuple[str, Adapter]] = [
+    ("/{vendor}/v1/{path:.*}", openai.ADAPTER),
+    ("/{vendor}/anthropic/{path:.*}", anthropic.ADAPTER),
+    ("/{vendor}/api/v1/{path:.*}", dashscope.ADAPTER),
+]
 
 
 @dataclass
@@ -98,7 +102,9 @@ class Exchange:
     """One request through the pipeline; becomes one audit row with its findings."""
 
     vendor: Vendor
-    endpoint: str
+    adapter: Adapter
+    path: str  # as the client sent it, under the format's base URL: never logged or audited
+    endpoint: Endpoint | None = None  # what `path` names, once routed
     request_id: str = field(default_factory=lambda: "guard-" + uuid.uuid4().hex)
     started: float = field(default_factory=time.time)
     model: str | None = None
@@ -111,23 +117,29 @@ class Exchange:
     inspect_seconds: float | None = None  # for the metrics
     upstream_seconds: float | None = None  # until the vendor's response headers
 
+    @property
+    def endpoint_label(self) -> str:
+        """The endpoint as logged and audited: a refused path is the client's own text, not ours
+        to keep."""
+        return self.endpoint.name if self.endpoint is not None else "(refused path)"
+
     def audit_event(self) -> AuditEvent:
         findings: list[AuditFinding] = []
         if self.inspection is not None:
-            blocked = self.inspection.blocked
-            if blocked is not None:
-                p = blocked.planned
+            # Blocked findings have the shape of the others: a repeated blocked key shows up
+            # under the same fingerprint.
+            for b in self.inspection.block_findings:
                 findings.append(
                     AuditFinding(
-                        p.entity_type,
-                        p.category,
+                        b.planned.entity_type,
+                        b.planned.category,
                         "block",
-                        blocked.where,
-                        None,
-                        blocked.where,
-                        p.score,
-                        p.source,
-                        "",
+                        b.slot.location,
+                        b.slot.message_index,
+                        b.slot.field,
+                        b.planned.score,
+                        b.planned.source,
+                        b.fingerprint,
                     )
                 )
             for slot, a in self.inspection.applied:
@@ -150,7 +162,8 @@ class Exchange:
             ts=self.started,
             request_id=self.request_id,
             vendor=self.vendor.name,
-            endpoint=endpoint_label(self.endpoint),
+            endpoint=self.endpoint_label,
+            format=self.adapter.format,
             model=self.model,
             decision=self.decision,
             status=self.status,
@@ -166,12 +179,21 @@ class Exchange:
 # The pipeline
 
 
-async def handle(request: web.Request) -> web.StreamResponse:
+def handler(adapter: Adapter) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The request handler of one API format's route."""
+
+    async def handle_format(request: web.Request) -> web.StreamResponse:
+        return await handle(request, adapter)
+
+    return handle_format
+
+
+async def handle(request: web.Request, adapter: Adapter) -> web.StreamResponse:
     state = request.app[STATE]
     vendor = state.vendors.get(request.match_info["vendor"])
     if vendor is None:
-        return _unknown_vendor(state, request.match_info["vendor"])
-    ex = Exchange(vendor, request.match_info["path"].strip("/"))
+        return _unknown_vendor(state, adapter)
+    ex = Exchange(vendor, adapter, request.match_info["path"].strip("/"))
     try:
         try:
             response = await _run(request, state, ex)
@@ -194,7 +216,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
             "blocked" if err.code == "guard_policy_blocked" else ("error" if err.status >= 500 else "refused")
         )
         ex.reason, ex.status = err.code, err.status
-        response = error_response(
+        response = adapter.error_response(
             vendor.config.error_style,
             err.status,
             err.message,
@@ -215,43 +237,60 @@ async def handle(request: web.Request) -> web.StreamResponse:
     state.audit_tasks.add(task)
     task.add_done_callback(state.audit_tasks.discard)
     log.info(
-        "%s %s %s %s %s", ex.request_id, vendor.name, endpoint_label(ex.endpoint), ex.decision, ex.status
+        "%s %s %s %s %s %s",
+        ex.request_id,
+        vendor.name,
+        adapter.format,
+        ex.endpoint_label,
+        ex.decision,
+        ex.status,
     )
     return response
 
 
 async def _run(request: web.Request, state: State, ex: Exchange) -> web.StreamResponse:
-    method = INSPECTED.get(ex.endpoint) or PASSED_THROUGH.get(ex.endpoint)
-    if method is None:
+    adapter, vendor = ex.adapter, ex.vendor
+    endpoint = adapter.endpoint(ex.path)
+    if endpoint is None:
+        # The path is the client's text (it may hold an id, an email): never quoted back.
         raise GuardError(
             404,
             "guard_endpoint_not_inspected",
-            f"the path /{ex.vendor.name}/v1/{ex.endpoint} is not inspected by this "
-            "proxy, so it is refused (supported: POST chat/completions, POST "
-            "embeddings, GET models)",
+            f"this {vendor.name} path is not inspected by this proxy, so it is refused "
+            f"(supported: {adapter.served()})",
         )
-    if request.method != method:
+    ex.endpoint = endpoint
+    if adapter.upstream(vendor.config) is None:
+        setting = adapter.upstream_setting
+        raise GuardError(
+            404,
+            "guard_format_not_configured",
+            f"{vendor.name} has no {adapter.label} upstream configured, so this request is "
+            f"refused; set vendors.{vendor.name}.{setting} in the config or "
+            f"{upstream_env_name(vendor.name, setting)}",
+        )
+    if request.method != endpoint.method:
         raise GuardError(
             405,
             "guard_method_not_allowed",
-            f"{request.method} is not allowed on {ex.endpoint}; use {method}",
+            f"this method is not allowed on {endpoint.name}; use {endpoint.method}",
         )
-    if ex.endpoint in PASSED_THROUGH:
+    if not endpoint.inspected:
         return await _forward(request, state, ex, None)
 
     body = await _read_json(request, state.config.max_body_bytes)
     ex.model = body.get("model") if isinstance(body.get("model"), str) else None
     try:
-        slots = adapter.extract(ex.endpoint, body)
-    except adapter.UninspectableInput as exc:
+        slots = adapter.extract(endpoint, body)
+    except UninspectableInput as exc:
         raise GuardError(400, "guard_uninspectable_input", str(exc)) from None
 
-    ex.inspection = await _inspect(state, ex, slots)
+    ex.inspection = await _inspect(state, ex, slots, body)
     if ex.inspection.blocked is not None:
         raise GuardError(
             400,
             "guard_policy_blocked",
-            f"{ex.inspection.blocked} (policy {ex.vendor.policy.path}); nothing was "
+            f"{ex.inspection.blocked} (policy {ex.vendor.policy.file_name}); nothing was "
             "sent to the vendor. Remove it, or change the policy if it may be sent",
         )
     if ex.inspection.changes:
@@ -292,7 +331,7 @@ async def _read_json(request: web.Request, limit: int) -> dict[str, Any]:
     return body
 
 
-async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Inspection:
+async def _inspect(state: State, ex: Exchange, slots: list[Slot], body: dict[str, Any]) -> Inspection:
     loop = asyncio.get_running_loop()
     started = time.perf_counter()
     try:
@@ -304,6 +343,7 @@ async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Ins
             state.detector,
             state.transformer,
             state.cache,
+            body,
         )
     except Exception as exc:
         # Fail closed. The exception text may quote the request, so only its type is reported.
@@ -322,9 +362,9 @@ async def _inspect(state: State, ex: Exchange, slots: list[adapter.Slot]) -> Ins
 async def _forward(
     request: web.Request, state: State, ex: Exchange, body: dict[str, Any] | None
 ) -> web.StreamResponse:
-    assert state.session is not None
+    assert state.session is not None and ex.endpoint is not None
     cfg = ex.vendor.config
-    url = f"{cfg.upstream}/{ex.endpoint}"
+    url = f"{ex.adapter.upstream(cfg)}/{ex.endpoint.path}"
     if request.query_string:
         url += "?" + request.query_string
     data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
@@ -347,17 +387,26 @@ async def _forward(
         raise GuardError(err.status, err.code, err.message, type_="upstream_error") from None
     finally:
         ex.upstream_seconds = time.perf_counter() - started
-    ex.upstream_request_id = resp.headers.get("x-request-id") or resp.headers.get("x-dashscope-request-id")
-    mapping = ex.inspection.vault.restore_map() if ex.inspection else {}
+    ex.upstream_request_id = (
+        resp.headers.get("x-request-id")
+        or resp.headers.get("x-dashscope-request-id")
+        or resp.headers.get("request-id")  # Anthropic's
+    )
+    restorer = Restorer(ex.inspection.vault.restore_map() if ex.inspection else {})
     try:
         if resp.content_type == "text/event-stream":
-            return await _relay_stream(request, resp, ex, mapping)
-        return await _relay_body(resp, ex, mapping)
+            stream = (
+                ex.adapter.stream_restorer(ex.endpoint, body, restorer)
+                if restorer and body is not None
+                else None
+            )
+            return await _relay_stream(request, resp, ex, stream)
+        return await _relay_body(resp, ex, restorer)
     finally:
         resp.release()
 
 
-async def _relay_body(resp: aiohttp.ClientResponse, ex: Exchange, mapping: dict[str, str]) -> web.Response:
+async def _relay_body(resp: aiohttp.ClientResponse, ex: Exchange, restorer: Restorer) -> web.Response:
     try:
         data = await resp.read()
     except (aiohttp.ClientError, TimeoutError) as exc:
@@ -367,13 +416,14 @@ async def _relay_body(resp: aiohttp.ClientResponse, ex: Exchange, mapping: dict[
             f"the {ex.vendor.name} upstream broke off its answer ({type(exc).__name__})",
             type_="upstream_error",
         ) from None
-    if mapping and resp.status == 200 and resp.content_type == "application/json":
+    if restorer and resp.status == 200 and resp.content_type == "application/json":
+        assert ex.endpoint is not None
         try:
             doc = json.loads(data)
         except ValueError:
             doc = None
         if isinstance(doc, dict):
-            restored = restore_completion(doc, Restorer(mapping))
+            restored = ex.adapter.restore_body(ex.endpoint, doc, restorer)
             try:
                 data = json.dumps(restored, ensure_ascii=False).encode()
             except UnicodeEncodeError:
@@ -385,35 +435,43 @@ async def _relay_body(resp: aiohttp.ClientResponse, ex: Exchange, mapping: dict[
 
 
 async def _relay_stream(
-    request: web.Request, resp: aiohttp.ClientResponse, ex: Exchange, mapping: dict[str, str]
+    request: web.Request,
+    resp: aiohttp.ClientResponse,
+    ex: Exchange,
+    restorer: StreamRestorer | None,
 ) -> web.StreamResponse:
     headers = upstream.response_headers(resp.headers)
     headers["X-Guard-Request-Id"] = ex.request_id
     out = web.StreamResponse(status=resp.status, headers=headers)
     await out.prepare(request)
-    restorer = ChatStreamRestorer(mapping) if mapping else None
+    # Without a restorer the bytes pass as they come, up to the end of the last whole event:
+    # an event the client cannot use yet waits for its end, so a break never leaves half of one
+    # in front of the error event.
+    unfinished = b""
     try:
         async for chunk in _chunks(resp):
-            piece = restorer.feed(chunk) if restorer else chunk
+            if restorer:
+                piece = restorer.feed(chunk)
+            else:
+                data = unfinished + chunk
+                end = _events_end(data, len(unfinished))
+                piece, unfinished = data[:end], data[end:]
             if piece:
                 await out.write(piece)
-        if restorer:
-            tail = restorer.close()
-            if tail:
-                await out.write(tail)
+        tail = restorer.close() if restorer else unfinished
+        if tail:
+            await out.write(tail)
     except (aiohttp.ClientError, TimeoutError) as exc:
-        # Headers are sent: the error can only travel inside the stream. Text the restorer
-        # held back (a placeholder that might continue) goes out first.
+        # Headers are sent: the error can only travel inside the stream. What the restorer
+        # held back goes out first, restored, never as half a placeholder (see abort); an
+        # event cut short is dropped.
         ex.decision, ex.reason = "error", "upstream_stream_broken"
         if restorer:
-            tail = restorer.close()
+            tail = restorer.abort()
             if tail:
-                if not tail.endswith((b"\n\n", b"\r\n\r\n")):
-                    # A cut-off event must end before the error event starts.
-                    tail += b"\n" if tail.endswith(b"\n") else b"\n\n"
                 await out.write(tail)
         await out.write(
-            sse_error_event(
+            ex.adapter.stream_error(
                 ex.vendor.config.error_style,
                 f"the {ex.vendor.name} upstream broke off the stream ({type(exc).__name__})",
                 "upstream_error",
@@ -425,6 +483,14 @@ async def _relay_stream(
         return out
     await out.write_eof()
     return out
+
+
+def _events_end(data: bytes, new: int = 0) -> int:
+    """Where the last whole SSE event in `data` ends (after its blank line); 0 if none does.
+    Bytes before `new` are known to hold no end, so only the rest (and the seam) is searched."""
+    at = max(0, new - 2)
+    lf, crlf = data.rfind(b"\n\n", at), data.rfind(b"\n\r\n", at)
+    return max(lf + 2 if lf >= 0 else 0, crlf + 3 if crlf >= 0 else 0)
 
 
 async def _chunks(resp: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
@@ -453,14 +519,16 @@ def _record(state: State, ex: Exchange) -> None:
     state.audit.record(event)
 
 
-def _unknown_vendor(state: State, name: str) -> web.Response:
+def _unknown_vendor(state: State, adapter: Adapter) -> web.Response:
     if state.metrics is not None:
         state.metrics.unrouted_request("unknown_vendor")
     known = ", ".join(sorted(state.vendors))
-    return error_response(
+    return adapter.error_response(
         "openai",
         404,
-        f"unknown vendor in the URL; configured vendors: {known}. Use base_url http://HOST:PORT/<vendor>/v1",
+        f"unknown vendor in the URL; configured vendors: {known}. Use base_url "
+        "http://HOST:PORT/<vendor>/v1 (or /<vendor>/anthropic, /<vendor>/api/v1)",
+        type_="invalid_request_error",
         code="guard_unknown_vendor",
         request_id="guard-" + uuid.uuid4().hex,
     )
@@ -477,11 +545,14 @@ async def not_found(request: web.Request) -> web.Response:
     counts = request.app[STATE].metrics
     if counts is not None:
         counts.unrouted_request("not_found")
-    return error_response(
+    return openai.ADAPTER.error_response(
         "openai",
         404,
         "this path is not served; use /<vendor>/v1/chat/completions, "
-        "/<vendor>/v1/embeddings or /<vendor>/v1/models",
+        "/<vendor>/v1/embeddings or /<vendor>/v1/models (OpenAI-compatible), "
+        "/<vendor>/anthropic/v1/messages (Anthropic Messages) or "
+        "/<vendor>/api/v1/services/aigc/text-generation/generation (DashScope native)",
+        type_="invalid_request_error",
         code="guard_not_found",
         request_id="guard-" + uuid.uuid4().hex,
     )
@@ -503,6 +574,10 @@ def build_state(config: GuardConfig, detector: Detector | None = None, servers: 
         if vc.policy not in policies:
             policies[vc.policy] = load_policy(vc.policy)
         vendors[name] = Vendor(name, vc, policies[vc.policy])
+    for path, policy in policies.items():
+        users = [n for n, v in vendors.items() if v.config.policy == path]
+        for warning in policy_warnings(policy, users, list(vendors)):
+            log.warning("policy %s: %s", path, warning)
     key = load_or_create_key(config.audit.key_path)
     dc = config.detector
     size = dc.pool_size or default_processes(servers)
@@ -532,7 +607,7 @@ def build_state(config: GuardConfig, detector: Detector | None = None, servers: 
         cache=cache,
         metrics=Metrics(
             {name: v.policy.digest for name, v in vendors.items()},
-            [*INSPECTED, *PASSED_THROUGH],
+            sorted({e.name for _, adapter in ROUTES for e in adapter.endpoints()}),
             cache,
             analyzer,
         )
@@ -553,7 +628,10 @@ def _background_thread() -> None:
 def create_app(state: State) -> web.Application:
     # The body limit is enforced by _read_json with a vendor-shaped 413; aiohttp's own check
     # must not fire first.
-    app = web.Application(client_max_size=state.config.max_body_bytes + 1)
+    # aiohttp's answers to requests it cannot parse must not quote them either (http_hygiene).
+    app = web.Application(
+        client_max_size=state.config.max_body_bytes + 1, handler_args=http_hygiene.handler_args()
+    )
     app[STATE] = state
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -580,6 +658,7 @@ def create_app(state: State) -> web.Application:
         metrics.add_route(app, state.metrics, state.config.host)
     if state.config.dashboard.enabled:
         dashboard.add_routes(app, state.config.audit.path, state.config.host)
-    app.router.add_route("*", "/{vendor}/v1/{path:.*}", handle)
+    for pattern, adapter in ROUTES:
+        app.router.add_route("*", pattern, handler(adapter))
     app.router.add_route("*", "/{tail:.*}", not_found)
     return app

@@ -255,6 +255,21 @@ class _Compiled:
         out.append(s[pos:hold])
         return "".join(out), hold
 
+    def settle_broken(self, s: str, pos: int) -> str:
+        """Restore `s` from `pos` when the text has broken off and will never continue: whole
+        placeholders are restored (as at the end of a text), and a tail that can only be the
+        beginning of a placeholder of this request (`<PE`) is dropped rather than sent half."""
+        out: list[str] = []
+        for m in self.mode.rx.finditer(s, pos):
+            value = self.replacement(m)
+            if value is None:
+                continue
+            out.append(s[pos : m.start()])
+            out.append(value)
+            pos = m.end()
+        out.append(s[pos : self.hold_point(s, pos)])
+        return "".join(out)
+
 
 def _json_escape(value: str) -> str:
     try:
@@ -347,6 +362,15 @@ class TextStreamRestorer:
         if self._c is None or not self._held:
             return ""
         return self._run(self._held, final=True)
+
+    def abort(self) -> str:
+        """The text broke off (the upstream failed mid-answer): what is held back, restored where
+        it holds a whole placeholder; what could only be the start of one is dropped."""
+        if self._c is None or not self._held:
+            return ""
+        ctx, held = self._ctx, self._held
+        self._ctx, self._held = "", ""
+        return self._c.settle_broken(ctx + held, len(ctx))
 
     def _run(self, text: str, final: bool) -> str:
         assert self._c is not None
@@ -524,6 +548,41 @@ class ChatStreamRestorer:
             out += self._eol * (1 if out.endswith(b"\n") else 2)
         return out + tail
 
+    def abort(self) -> bytes:
+        """The upstream broke off mid-stream: what can be sent before the caller's error event.
+
+        An event cut short is dropped unless its data is whole JSON (half an event would be
+        forwarded unrestored, and no client could parse it). Held-back text is restored where it
+        holds a whole placeholder; a tail that could only be the start of one (`<PE`) is dropped,
+        so the client never sees half a placeholder. Whatever is returned ends its last event.
+        """
+        if not self._r:
+            return b""
+        out = b""
+        partial = b"".join(self._partial)
+        ev = self._lines + ([partial] if partial else [])
+        self._lines, self._partial = [], []
+        if ev and self._whole(ev):
+            out = self._event(ev)
+            if not out.endswith((b"\n\n", b"\r\n\r\n")):
+                out += self._eol * (1 if out.endswith(b"\n") else 2)
+        return out + self._flush_all(broken=True)
+
+    @staticmethod
+    def _whole(lines: list[bytes]) -> bool:
+        """Whether an unterminated event's data is complete (whole JSON, or `[DONE]`)."""
+        data = [ln for ln in lines if ln[:5] == b"data:"]
+        if not data:
+            return False
+        try:
+            payload = "\n".join(_field_value(ln.decode("utf-8")) for ln in data)
+            if payload.strip() == "[DONE]":
+                return True
+            json.loads(payload)
+        except ValueError:  # UnicodeDecodeError and JSONDecodeError both
+            return False
+        return True
+
     def _event(self, lines: list[bytes]) -> bytes:
         data_at = [i for i, ln in enumerate(lines) if ln[:5] == b"data:"]
         if not data_at:
@@ -689,22 +748,33 @@ class ChatStreamRestorer:
         delta: dict[str, Any],
         exclude: set[str],
         entries: dict[int, dict[str, Any]],
+        broken: bool = False,
     ) -> bool:
         """Write the held-back tails of the choice's parts (except `exclude`) into `delta`, after
-        any text the delta already has for them (`entries`: its tool calls, by key)."""
+        any text the delta already has for them (`entries`: its tool calls, by key). `broken`:
+        the stream broke off, see `TextStreamRestorer.abort`; parts left empty are not written."""
+
+        def tail_of(t: TextStreamRestorer) -> str:
+            return t.abort() if broken else t.flush()
+
         changed = False
         for f, s in st.fields.items():
             if f in exclude or not s.pending:
                 continue
+            text = tail_of(s)
+            if not text and broken:
+                continue
             v = delta.get(f)
-            delta[f] = (v if isinstance(v, str) else "") + s.flush()
+            delta[f] = (v if isinstance(v, str) else "") + text
             changed = True
         if "tools" in exclude:
             return changed
         for key, tool in sorted(st.tools.items()):
             if not tool.text.pending:
                 continue
-            tail = tool.text.flush()
+            tail = tail_of(tool.text)
+            if not tail and broken:
+                continue
             entry = entries.get(key)
             fn = entry.get("function") if entry is not None else None
             if isinstance(fn, dict):
@@ -722,21 +792,24 @@ class ChatStreamRestorer:
                 calls.append(new)
             changed = True
         if st.function_call is not None and st.function_call.pending:
-            fn = delta.get("function_call")
-            if not isinstance(fn, dict):
-                fn = delta["function_call"] = {}
-            fn["arguments"] = (fn.get("arguments") or "") + st.function_call.flush()
-            changed = True
+            tail = tail_of(st.function_call)
+            if tail or not broken:
+                fn = delta.get("function_call")
+                if not isinstance(fn, dict):
+                    fn = delta["function_call"] = {}
+                fn["arguments"] = (fn.get("arguments") or "") + tail
+                changed = True
         return changed
 
-    def _flush_all(self) -> bytes:
+    def _flush_all(self, broken: bool = False) -> bytes:
         """Everything still held back, as one extra chunk event (empty if nothing is held)."""
         choices = []
         key = "message" if self._native else "delta"
         for idx, st in sorted(self._choices.items()):
             if self._pending(st):
                 delta: dict[str, Any] = {}
-                self._flush_parts(st, delta, set(), {})
+                if not self._flush_parts(st, delta, set(), {}, broken):
+                    continue
                 choices.append(
                     {"index": idx, key: delta, "finish_reason": "null" if self._native else None}
                 )

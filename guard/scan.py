@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from guard.detect import TextAnalyzer
 from guard.inspection import analyze_texts
 from guard.policy import Policy
-from guard.transform import Applied, Blocked, Transformer, Vault
+from guard.transform import Applied, Blocked, Transformer, Vault, names_in
 
 
 @dataclass
@@ -28,7 +28,8 @@ def scan_text(
     where: str = "text",
 ) -> ScanResult:
     """The proxy's own analysis (long texts in pieces), applied to one text."""
-    vault = vault if vault is not None else Vault()
+    # Placeholders the text already holds (a template's `<PERSON_1>`) are never issued.
+    vault = vault if vault is not None else Vault(names_in([text]))
     analysis = analyze_texts([text], policy, detector)[0]
     for p in analysis.planned:
         if p.action == "block":

@@ -10,8 +10,9 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from presidio_anonymizer.operators import Mask
 
@@ -38,7 +39,11 @@ class Planned:
 
 
 class Blocked(Exception):
-    """The policy blocks this request. The message names category and entity type, never a value."""
+    """The policy blocks this request. The message names category and entity type, never a value.
+
+    `where` is the place as an error may name it (no key the request chose); the audit trail
+    records the blocked findings like any other (see inspection.Inspection.block_findings).
+    """
 
     def __init__(self, planned: Planned, where: str) -> None:
         self.planned = planned
@@ -142,6 +147,62 @@ def value_key(entity_type: str, value: str) -> str:
     return " ".join(norm.casefold().split())
 
 
+# A name the restorer could take for a placeholder (guard.restore): an ASCII letter, then letters,
+# digits and underscores, ending in `_<digits>`, with no ASCII word character on either side.
+# Found from its end (`_1`, a literal the regex engine scans for quickly), then walked back to
+# the start of the word: a pattern tried at every position costs ~25 ms per 100 KB of text.
+_NAME_END = re.compile(r"_[0-9]+(?![A-Za-z0-9_])", re.ASCII)
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_HEX = frozenset("0123456789ABCDEFabcdef")
+
+
+def names_in(texts: Iterable[str]) -> set[str]:
+    """Every placeholder name already written in `texts`, in any form the restorer accepts
+    (`<PERSON_1>`, `<person_1>`, `＜PERSON_1＞`, bare `PERSON_1`), upper-cased: "PERSON_1".
+
+    In JSON source a name may also follow an escape (`\\u003cPERSON_1`, `\\nPERSON_1`), whose
+    letters then run into it: both readings are taken (a number skipped needlessly costs nothing).
+    """
+    out: set[str] = set()
+    for text in texts:
+        if "_" not in text:
+            continue
+        for m in _NAME_END.finditer(text):
+            i = m.start()
+            while i > 0 and text[i - 1] in _WORD_CHARS:
+                i -= 1
+            word = text[i : m.end()]
+            if word[0] in _LETTERS:
+                out.add(word.upper())
+            if i > 0 and text[i - 1] == "\\":
+                if word[0] == "u" and all(c in _HEX for c in word[1:5]):
+                    word = word[5:]
+                elif word[0] in "nrtbf":
+                    word = word[1:]
+                else:
+                    continue
+                if word and word[0] in _LETTERS:
+                    out.add(word.upper())
+    return out
+
+
+def names_in_json(node: Any) -> set[str]:
+    """`names_in` every string and key of a parsed JSON document (a request body)."""
+    texts: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, dict):
+            texts.extend(k for k in item if isinstance(k, str))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return names_in(texts)
+
+
 class Vault:
     """The placeholders issued for one exchange (one request and its response).
 
@@ -149,9 +210,14 @@ class Vault:
     in the order the vendor sees them. Clients resend the whole history each turn, so the values
     of earlier turns come first and keep their numbers: the placeholders stay stable across the
     turns of a conversation without the proxy keeping any state between requests.
+
+    `reserved` names placeholders the request already holds as text (a template's literal
+    `<PERSON_1>`, see `names_in`): their numbers are skipped, so the vendor never sees one token
+    for two things, and the user's own token is never restored into a value.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        self._reserved = frozenset(reserved)
         self._by_key: dict[tuple[str, str], str] = {}
         self._counters: dict[str, int] = {}
         self.values: dict[str, str] = {}  # placeholder -> the value as first written
@@ -167,6 +233,8 @@ class Vault:
         ph = self._by_key.get(key)
         if ph is None:
             n = self._counters.get(entity_type, 0) + 1
+            while f"{entity_type}_{n}" in self._reserved:
+                n += 1
             self._counters[entity_type] = n
             ph = f"<{entity_type}_{n}>"
             self._by_key[key] = ph

@@ -6,6 +6,9 @@ proxy answers them in the vendor's error shape.
 
 from __future__ import annotations
 
+import os
+import socket
+
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 
@@ -100,11 +103,12 @@ async def send(
             f"read {read_timeout:g}s); try again, or raise timeout_seconds for this vendor",
         ) from None
     except aiohttp.ClientConnectorError as exc:
+        # Named by the vendor only: the upstream's host and port are the server's layout, and
+        # the OS error's text may quote the address.
         raise UpstreamError(
             502,
             "upstream_unreachable",
-            f"cannot connect to the {vendor} upstream at {exc.host}:{exc.port} "
-            f"({exc.os_error.strerror or type(exc.os_error).__name__}); check the vendor's upstream "
+            f"cannot connect to the {vendor} upstream ({_why(exc)}); check the vendor's upstream "
             "URL in the config or GUARD_UPSTREAM_* and the network",
         ) from None
     except aiohttp.ClientError as exc:
@@ -113,3 +117,17 @@ async def send(
             "upstream_error",
             f"the {vendor} upstream failed before answering ({type(exc).__name__}); try again",
         ) from None
+
+
+def _why(exc: aiohttp.ClientConnectorError) -> str:
+    """Why a connection failed, in words that never hold the address."""
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return "its TLS certificate was not accepted"
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return "the TLS handshake failed"
+    err = exc.os_error
+    if isinstance(err, socket.gaierror):
+        return "its host name could not be resolved"
+    if err.errno is not None and err.errno > 0:
+        return os.strerror(err.errno).lower()
+    return type(err).__name__

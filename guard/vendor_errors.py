@@ -20,8 +20,10 @@ def error_body(
 ) -> dict[str, Any]:
     text = f"guard: {message}"
     if style == "moonshot":
-        # Moonshot: {"error": {"type", "message"}}
-        return {"error": {"type": type_, "message": text}}
+        # Moonshot's own errors are {"error": {"type", "message"}}. The object has room for a
+        # `code` as well, which the OpenAI SDK reads into `e.code`: clients can tell guard's
+        # refusals apart without parsing the message.
+        return {"error": {"type": type_, "message": text, "code": code}}
     body: dict[str, Any] = {"error": {"message": text, "type": type_, "param": None, "code": code}}
     if style == "dashscope":
         body["request_id"] = request_id

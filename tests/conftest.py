@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The default audit trail and key live in the user's data directory: never the tester's.
+    monkeypatch.setenv("GUARD_DATA_DIR", str(tmp_path_factory.mktemp("guard-data")))
+
+
 @pytest.fixture(scope="session")
 def detector() -> Detector:
     return Detector()

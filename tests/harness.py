@@ -79,7 +79,8 @@ class FakeUpstream:
     vendor saw come back); `tool_reply` makes it answer with a tool call instead. `mode` selects
     failures: "ok", "status" (answers `fail_status` with a vendor error body), "hang" (never
     answers), "drop" (closes the connection). `gate`, when set, holds the last stream chunk until
-    the test releases it.
+    the test releases it. `cut_after`: a stream breaks off (the connection closes) after that
+    many content pieces, and `cut_tail` bytes are written first (half an event, say).
     """
 
     reply: str | None = None
@@ -89,6 +90,8 @@ class FakeUpstream:
     mode: str = "ok"
     fail_status: int = 429
     gate: threading.Event | None = None
+    cut_after: int | None = None
+    cut_tail: bytes = b""
     received: list[Received] = field(default_factory=list)
     extra_headers: dict[str, str] = field(
         default_factory=lambda: {
@@ -256,7 +259,14 @@ class FakeUpstream:
                     )
                 )
             pieces = []
-        for piece in pieces:
+        for n, piece in enumerate(pieces):
+            if n == self.cut_after:
+                if self.cut_tail:
+                    await resp.write(self.cut_tail)
+                await asyncio.sleep(0.05)  # what was written reaches the proxy first
+                assert request.transport is not None
+                request.transport.close()
+                return resp
             await resp.write(event({"content": piece}))
             await asyncio.sleep(0)
         if self.gate is not None:

@@ -161,3 +161,101 @@ def test_refused_paths_are_not_kept_verbatim(
         sqlite3.connect(tmp_path / "audit.db").execute("SELECT endpoint, decision FROM requests").fetchall()
     )
     assert rows == [("(refused path)", "refused")]
+
+
+def test_rows_name_the_api_format_and_older_files_are_upgraded(tmp_path: Path) -> None:
+    db = tmp_path / "audit.db"
+    # A file written before formats were recorded: the requests table has no format column.
+    old = sqlite3.connect(db)
+    old.executescript(
+        "CREATE TABLE requests (id INTEGER PRIMARY KEY, ts REAL NOT NULL, request_id TEXT NOT NULL,"
+        " upstream_request_id TEXT, vendor TEXT NOT NULL, endpoint TEXT NOT NULL, model TEXT,"
+        " decision TEXT NOT NULL, status INTEGER, reason TEXT, policy_digest TEXT,"
+        " findings INTEGER NOT NULL, counts TEXT NOT NULL, duration_ms REAL);"
+        "INSERT INTO requests (ts, request_id, vendor, endpoint, decision, findings, counts)"
+        " VALUES (1.0, 'guard-old', 'kimi', 'chat/completions', 'forwarded', 0, '{}');"
+    )
+    old.commit()
+    old.close()
+    store = AuditStore(db)
+    store.record(
+        AuditEvent(ts=2.0, request_id="guard-new", vendor="kimi", endpoint="messages", model="k",
+                   decision="forwarded", status=200, format="anthropic")
+    )
+    rows = [(r["request_id"], r["format"], r["endpoint"]) for r in store.iter_jsonl()]
+    store.close()
+    assert rows == [("guard-old", "openai", "chat/completions"), ("guard-new", "anthropic", "messages")]
+
+
+def test_blocked_findings_have_the_shape_of_the_others(
+    tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream
+) -> None:
+    # The same leaked key, sent twice in different places: the trail shows it is the same key.
+    secret = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+    server = GuardServer(tmp_path, fake_upstream.base_url, detector)
+    try:
+        c = openai.OpenAI(base_url=server.base_url("kimi"), api_key=KEY, max_retries=0)
+        with pytest.raises(openai.BadRequestError):
+            c.chat.completions.create(
+                model="m",
+                messages=[{"role": "user", "content": f"Deploy with {secret}, thanks {NAME}"}],
+            )
+        with pytest.raises(openai.BadRequestError):
+            c.chat.completions.create(
+                model="m",
+                messages=[
+                    {"role": "user", "content": "Deploy it"},
+                    {
+                        "role": "assistant",
+                        "content": None,
+                        "tool_calls": [
+                            {
+                                "id": "c1",
+                                "type": "function",
+                                "function": {"name": "deploy", "arguments": json.dumps({"token": secret})},
+                            }
+                        ],
+                    },
+                ],
+            )
+        c.chat.completions.create(model="m", messages=[{"role": "user", "content": f"Hi {NAME}"}])
+    finally:
+        server.close()
+    db = sqlite3.connect(tmp_path / "audit.db")
+    rows = db.execute(
+        "SELECT r.decision, f.action, f.location, f.message_index, f.field, f.fingerprint, f.placeholder"
+        " FROM findings f JOIN requests r ON f.request = r.id ORDER BY f.id"
+    ).fetchall()
+    blocked = [r for r in rows if r[1] == "block"]
+    assert [r[0] for r in blocked] == ["blocked", "blocked"]
+    first, second = blocked
+    assert first[2:5] == ("messages[0].content", 0, "content")
+    assert second[2:5] == (
+        "messages[1].tool_calls[0].function.arguments.token",
+        1,
+        "tool_calls[0].function.arguments.token",
+    )
+    assert len(first[5]) == 32 and first[5] == second[5]  # one key, one fingerprint
+    assert first[6] is None
+    # A pseudonymised finding in the same trail has the same form.
+    person = next(r for r in rows if r[1] == "pseudonymize")
+    assert person[2:5] == ("messages[0].content", 0, "content") and len(person[5]) == 32
+
+
+def test_wal_and_shm_files_are_owner_only(tmp_path: Path) -> None:
+    old = os.umask(0o022)  # the usual umask, under which they used to be 0644
+    try:
+        store = AuditStore(tmp_path / "trail" / "audit.db")
+        store.record(_event(1.0, "kimi", "redacted", "PERSON", "pii"))
+        files = sorted(p.name for p in (tmp_path / "trail").iterdir())
+        assert files == ["audit.db", "audit.db-shm", "audit.db-wal"]
+        for name in files:
+            mode = stat.S_IMODE((tmp_path / "trail" / name).stat().st_mode)
+            assert mode == 0o600, (name, oct(mode))
+        store.close()
+        # Files an earlier version left readable are tightened on open.
+        os.chmod(tmp_path / "trail" / "audit.db", 0o644)
+        AuditStore(tmp_path / "trail" / "audit.db").close()
+        assert stat.S_IMODE((tmp_path / "trail" / "audit.db").stat().st_mode) == 0o600
+    finally:
+        os.umask(old)

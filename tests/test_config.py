@@ -63,3 +63,30 @@ def test_bad_config_is_reported(tmp_path: Path, text: str, message: str) -> None
 def test_missing_spacy_model_stops_start_up_without_download() -> None:
     with pytest.raises(ConfigError, match="not installed"):
         Detector("xx_no_such_model_sm")
+
+
+def test_anthropic_and_native_upstreams() -> None:
+    cfg = load_config(env={})
+    v = cfg.vendors
+    assert v["kimi"].anthropic_upstream == "https://api.moonshot.ai/anthropic"
+    assert v["kimi-cn"].anthropic_upstream == "https://api.moonshot.cn/anthropic"
+    assert v["qwen"].anthropic_upstream == "https://dashscope-intl.aliyuncs.com/apps/anthropic"
+    assert v["qwen-cn"].anthropic_upstream == "https://dashscope.aliyuncs.com/apps/anthropic"
+    assert v["qwen"].native_upstream == "https://dashscope-intl.aliyuncs.com/api/v1"
+    assert v["qwen-cn"].native_upstream == "https://dashscope.aliyuncs.com/api/v1"
+    # Moonshot has no DashScope-native API; a self-hosted Qwen has neither.
+    assert v["kimi"].native_upstream is None and v["kimi-cn"].native_upstream is None
+    assert v["qwen-local"].anthropic_upstream is None and v["qwen-local"].native_upstream is None
+    assert upstream_env_name("kimi-cn", "anthropic_upstream") == "GUARD_UPSTREAM_KIMI_CN_ANTHROPIC"
+    env = {
+        "GUARD_UPSTREAM_KIMI_CN_ANTHROPIC": "http://127.0.0.1:9999/anthropic/",
+        "GUARD_UPSTREAM_QWEN_NATIVE": "https://ws-1.ap-southeast-1.maas.aliyuncs.com/api/v1",
+        "GUARD_UPSTREAM_QWEN_LOCAL_ANTHROPIC": "http://127.0.0.1:8000",
+    }
+    v = load_config(env=env).vendors
+    assert v["kimi-cn"].anthropic_upstream == "http://127.0.0.1:9999/anthropic"
+    assert v["kimi-cn"].upstream == "https://api.moonshot.cn/v1"  # the others stay
+    assert v["qwen"].native_upstream == "https://ws-1.ap-southeast-1.maas.aliyuncs.com/api/v1"
+    assert v["qwen-local"].anthropic_upstream == "http://127.0.0.1:8000"
+    with pytest.raises(ConfigError, match="GUARD_UPSTREAM_QWEN_NATIVE"):
+        load_config(env={"GUARD_UPSTREAM_QWEN_NATIVE": "dashscope.aliyuncs.com"})

@@ -295,7 +295,8 @@ def test_report_json_per_vendor(
         1,
         3,
     )
-    assert {"category": "financial", "action": "block", "findings": 1, "distinct_values": 0} in kimi[
+    # A blocked finding carries its fingerprint like any other (issue 9.8): one distinct value.
+    assert {"category": "financial", "action": "block", "findings": 1, "distinct_values": 1} in kimi[
         "categories"
     ]
     digest = run.guard.state.vendors["kimi"].policy.digest

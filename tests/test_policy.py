@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from guard.detect import Detector
 from guard.entities import CATEGORIES
 from guard.errors import ConfigError
 from guard.policy import load_policy
@@ -150,3 +151,85 @@ def test_serve_refuses_to_start_with_an_invalid_policy(tmp_path: Path) -> None:
     )
     assert run.returncode == 2
     assert str(bad) in run.stderr and "categories.pii" in run.stderr
+
+
+# --- warnings: valid, but likely mistakes (issue 9) ----------------------------------------
+
+RISKY = """
+version: 1
+vendor: kimmi
+rationale: a test
+categories:
+  pii: pseudonymize
+  health: {action: redact, restore: true}
+  financial: redact
+  secret: allow
+entities:
+  DATE_TIME: allow
+languages:
+  zh: {categories: {financial: {action: allow, reason: tested elsewhere}}}
+"""
+
+
+def test_policy_warnings_name_each_likely_mistake(tmp_path: Path) -> None:
+    from guard.policy import policy_warnings
+
+    path = tmp_path / "kimi.yaml"
+    path.write_text(RISKY)
+    policy = load_policy(path)
+    warnings = policy_warnings(policy, ["kimi", "kimi-cn"], ["kimi", "kimi-cn", "qwen"])
+    assert len(warnings) == 3, warnings
+    assert "vendor: 'kimmi'" in warnings[0] and "kimi, kimi-cn" in warnings[0]
+    assert warnings[1].startswith("categories.health: restore: true does nothing with action redact")
+    assert warnings[2].startswith("categories.secret: allow sends every value")
+    # An entity set to allow needs no reason; a category with one is fine (languages.zh above).
+    # A file no vendor loads: its vendor must at least be one the config knows.
+    assert "names no configured vendor" in policy_warnings(policy, [], ["kimi", "qwen"])[0]
+    assert policy_warnings(load_policy(ROOT / "policies/kimi.yaml"), ["kimi"], ["kimi"]) == []
+
+
+def test_policy_check_warns_and_strict_fails(tmp_path: Path) -> None:
+    risky = tmp_path / "kimi.yaml"
+    risky.write_text(RISKY)
+    cfg = tmp_path / "guard.yaml"
+    cfg.write_text("vendors:\n  kimi:\n    upstream: http://127.0.0.1:9/v1\n    policy: kimi.yaml\n")
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "guard", "policy", "check", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    run = check("--config", str(cfg))  # no files: the config's policies
+    assert run.returncode == 0
+    assert run.stdout.startswith(f"warn {risky}") and run.stdout.count("warning:") == 3
+    assert "but the file is loaded for kimi" in run.stdout
+    run = check("--config", str(cfg), "--strict")
+    assert run.returncode == 1 and "--strict" in run.stdout
+    # The shipped policies, against the built-in vendors: no warning.
+    run = check("--strict", "shipped:kimi.yaml", "shipped:qwen.yaml", "shipped:qwen-local.yaml")
+    assert run.returncode == 0, run.stdout
+    assert run.stdout.count("ok   ") == 3
+
+
+def test_policy_warnings_are_logged_at_start_up(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, detector: Detector
+) -> None:
+    from guard.config import GuardConfig, VendorConfig
+    from guard.proxy import build_state
+
+    risky = tmp_path / "kimi.yaml"
+    risky.write_text(RISKY)
+    cfg = GuardConfig(
+        vendors={"kimi": VendorConfig(upstream="http://127.0.0.1:9/v1", policy=str(risky))}
+    )
+    cfg.audit.path, cfg.audit.key_path = str(tmp_path / "a.db"), str(tmp_path / "a.key")
+    caplog.set_level("WARNING", logger="guard")
+    state = build_state(cfg, detector=detector)
+    state.audit.close()
+    state.pool.shutdown()
+    state.audit_writer.shutdown()
+    logged = [r.getMessage() for r in caplog.records if r.name == "guard"]
+    assert len(logged) == 3 and all(m.startswith(f"policy {risky}: ") for m in logged)

@@ -52,8 +52,9 @@ def guard(tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream) -> It
 def test_malformed_json_is_400_in_moonshot_shape(guard: GuardServer, fake_upstream: FakeUpstream) -> None:
     status, body = post(guard.base_url("kimi") + "/chat/completions", b'{"model": "m", "messages": [')
     assert status == 400
-    assert set(body) == {"error"} and set(body["error"]) == {"type", "message"}
+    assert set(body) == {"error"} and set(body["error"]) == {"type", "message", "code"}
     assert body["error"]["type"] == "invalid_request_error"
+    assert body["error"]["code"] == "guard_invalid_json"
     assert "not valid JSON" in body["error"]["message"] and "line 1" in body["error"]["message"]
     assert fake_upstream.received == []
 
@@ -215,3 +216,141 @@ def test_internal_error_is_500_and_logs_no_request_text(
     assert "Maria" not in json.dumps(body) and "Maria" not in caplog.text
     assert "internal error: ValueError" in caplog.text
     assert fake_upstream.received == []
+
+
+# --- errors name what is wrong, never the request or the server's layout (issue 9) --------
+
+PRIVATE_PATH = "/users/john.miller@example.com/4111111111111111"
+
+
+def _raw(port: int, data: bytes) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(data)
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+    return out
+
+
+def test_404s_do_not_quote_the_path(
+    guard: GuardServer, fake_upstream: FakeUpstream, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    for url in (
+        guard.base_url("kimi") + PRIVATE_PATH,  # a vendor's path that is not inspected
+        guard.root + PRIVATE_PATH,  # no vendor at all
+        guard.root + "/john.miller@example.com/v1/chat/completions",  # unknown vendor
+    ):
+        for method in ("GET", "POST"):
+            status, body = post(url, b"{}", method=method)
+            assert status == 404, url
+            text = json.dumps(body)
+            assert "john.miller" not in text and "4111" not in text and "users" not in text
+            assert body["error"]["code"] in {
+                "guard_endpoint_not_inspected",
+                "guard_not_found",
+                "guard_unknown_vendor",
+            }
+    assert "john.miller" not in caplog.text and "4111" not in caplog.text
+    assert fake_upstream.received == []
+
+
+def test_requests_aiohttp_cannot_parse_are_not_quoted(
+    guard: GuardServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    for raw in (
+        b"GET /kimi/v1/a john.miller@example.com HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST /kimi/v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+        b"Authorization: Bearer " + KEY.encode() + b"\x01\r\nContent-Length: 2\r\n\r\n{}",
+    ):
+        answer = _raw(guard.port, raw)
+        assert answer.startswith(b"HTTP/1.") and b" 400 " in answer.split(b"\r\n")[0]
+        assert b"not valid HTTP" in answer
+        assert b"john.miller" not in answer and KEY.encode() not in answer
+    assert "john.miller" not in caplog.text and KEY not in caplog.text
+    assert "Error handling request" in caplog.text  # logged, by exception type only
+
+
+def test_a_blocked_request_names_the_policy_file_not_its_path(
+    guard: GuardServer, fake_upstream: FakeUpstream
+) -> None:
+    c = openai.OpenAI(base_url=guard.base_url("kimi"), api_key=KEY, max_retries=0)
+    with pytest.raises(openai.BadRequestError) as info:
+        c.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "My SSN is 536-22-8410."}]
+        )
+    message = str(info.value)
+    assert "(policy kimi.yaml)" in message
+    assert str(Path(__file__).resolve().parent.parent) not in message and "/policies/" not in message
+    assert fake_upstream.received == []
+
+
+def test_a_block_in_tool_arguments_names_the_field_not_the_keys(
+    guard: GuardServer, fake_upstream: FakeUpstream
+) -> None:
+    c = openai.OpenAI(base_url=guard.base_url("kimi"), api_key=KEY, max_retries=0)
+    with pytest.raises(openai.BadRequestError) as info:
+        c.chat.completions.create(
+            model="m",
+            messages=[
+                {"role": "user", "content": "hi"},
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": "c1",
+                            "type": "function",
+                            "function": {
+                                "name": "f",
+                                "arguments": json.dumps({"john.miller@example.com": "536-22-8410"}),
+                            },
+                        }
+                    ],
+                },
+            ],
+        )
+    message = str(info.value)
+    assert "messages[1].tool_calls[0].function.arguments" in message
+    assert "john.miller" not in message and "536-22" not in message
+
+
+@pytest.mark.parametrize("vendor", ["kimi", "qwen"])
+def test_upstream_errors_name_the_vendor_not_the_host(
+    tmp_path: Path, detector: Detector, vendor: str
+) -> None:
+    port = closed_port()
+    server = GuardServer(tmp_path, f"http://127.0.0.1:{port}/v1", detector)
+    try:
+        c = openai.OpenAI(base_url=server.base_url(vendor), api_key=KEY, max_retries=0)
+        with pytest.raises(openai.APIStatusError) as info:
+            c.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+        message = str(info.value)
+        assert info.value.status_code == 502
+        assert f"cannot connect to the {vendor} upstream (connection refused)" in message
+        assert "127.0.0.1" not in message and str(port) not in message
+        assert info.value.code == "upstream_unreachable"
+    finally:
+        server.close()
+
+
+def test_moonshot_shaped_errors_carry_the_guard_code(
+    guard: GuardServer, fake_upstream: FakeUpstream
+) -> None:
+    # What a Kimi user of the OpenAI SDK sees: `e.code` names the refusal.
+    c = openai.OpenAI(base_url=guard.base_url("kimi"), api_key=KEY, max_retries=0)
+    with pytest.raises(openai.BadRequestError) as info:
+        c.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "My SSN is 536-22-8410."}]
+        )
+    assert info.value.code == "guard_policy_blocked"
+    assert isinstance(info.value.body, dict) and info.value.body["type"] == "invalid_request_error"
+    with pytest.raises(openai.BadRequestError) as info:
+        c.embeddings.create(model="e", input=[[1, 2, 3]])
+    assert info.value.code == "guard_uninspectable_input"
+    with pytest.raises(openai.NotFoundError) as nf:
+        c.files.list()
+    assert nf.value.code == "guard_endpoint_not_inspected"

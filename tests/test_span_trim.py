@@ -54,6 +54,9 @@ def test_the_reported_spans_are_trimmed(
         ("Remind Peter Braun", (0, 18), "PERSON", "Peter Braun"),
         ("Dear Mr. John Miller,", (0, 21), "PERSON", "John Miller"),
         ("Hendrix's guitar", (0, 9), "PERSON", "Hendrix"),
+        # epithets and titles of nobility are part of the name; an HTML entity is not
+        ("Mother Teresa visited", (0, 13), "PERSON", "Mother Teresa"),
+        ("Lady Gaga &amp; friends", (0, 15), "PERSON", "Lady Gaga"),
         ("Signed, J. R. Smith.", (8, 20), "PERSON", "J. R. Smith"),
         ("contact John Q. Public today", (8, 22), "PERSON", "John Q. Public"),
         ("(+1 415-555-0132)", (1, 17), "PHONE_NUMBER", "+1 415-555-0132"),

@@ -8,50 +8,34 @@ can carry text we cannot inspect make the request fail rather than slip through.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-PathPart = str | int
+from aiohttp import web
 
+from guard import vendor_errors
+from guard.adapters.base import (
+    Endpoint,
+    PathPart,
+    Slot,
+    UninspectableInput,
+    data_slots,
+    leaves,
+    rewrite,
+    schema_slots,
+)
+from guard.config import ErrorStyle, VendorConfig
+from guard.restore import ChatStreamRestorer, Restorer, restore_completion
 
-class UninspectableInput(ValueError):
-    """The body carries text in a form the proxy cannot inspect; it must not be forwarded."""
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """One text the vendor will see.
-
-    `path` leads to the string in the body; for tool-call arguments (JSON inside a string)
-    `json_path` leads further, to one value inside that JSON document.
-    """
-
-    path: tuple[PathPart, ...]
-    text: str
-    message_index: int | None
-    json_path: tuple[PathPart, ...] | None = None
-    # the JSON value was a number; a transformed number is written back as a string
-    json_number: bool = False
-
-    @property
-    def location(self) -> str:
-        """A readable place for the audit trail and error messages, e.g. messages[2].content."""
-        return _render(self.path) + (_render(self.json_path, dotted=True) if self.json_path else "")
-
-    @property
-    def field(self) -> str:
-        parts = self.path[2:] if self.message_index is not None else self.path
-        return _render(parts).lstrip(".") + (
-            _render(self.json_path, dotted=True) if self.json_path else ""
-        )
-
-
-def _render(path: tuple[PathPart, ...], dotted: bool = False) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out if dotted else out.lstrip(".")
+__all__ = [
+    "ADAPTER",
+    "OpenAIAdapter",
+    "PathPart",
+    "Slot",
+    "UninspectableInput",
+    "extract",
+    "rewrite",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,6 +50,16 @@ def extract(endpoint: str, body: dict[str, Any]) -> list[Slot]:
 
 
 def _chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    # Tool definitions and the response schema first: a model reads them before the messages
+    # (chat templates put them at the top of the prompt), and as they are resent unchanged every
+    # turn, their placeholders keep their numbers while the conversation grows.
+    yield from tool_slots(body)
+    yield from response_format_slots(body)
+    yield from message_slots(body)
+    yield from other_chat_slots(body)
+
+
+def message_slots(body: dict[str, Any]) -> Iterator[Slot]:
     messages = body.get("messages")
     if messages is None:
         return
@@ -103,9 +97,107 @@ def _chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
             yield from _json_string_slots(
                 (*base, "function_call", "arguments"), legacy["arguments"], i
             )
-    # The end-user identifier some clients send is often an email address.
-    if isinstance(body.get("user"), str):
-        yield Slot(("user",), body["user"], None)
+
+
+def other_chat_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    """The request's other fields that carry text the vendor reads or keeps."""
+    # The end-user identifier some clients send is often an email address (`safety_identifier`
+    # is its newer name in OpenAI's API).
+    for key in ("user", "safety_identifier"):
+        if isinstance(body.get(key), str):
+            yield Slot((key,), body[key], None)
+    # Predicted output: text the model is told to expect in its answer.
+    prediction = body.get("prediction")
+    if isinstance(prediction, dict):
+        content = prediction.get("content")
+        if isinstance(content, str):
+            yield Slot(("prediction", "content"), content, None)
+        elif isinstance(content, list):
+            for j, part in enumerate(content):
+                if isinstance(part, dict) and isinstance(part.get("text"), str):
+                    yield Slot(("prediction", "content", j, "text"), part["text"], None)
+    # Stop sequences are inspected like text: a name in one is replaced by the same placeholder
+    # the model writes instead of the name, so the stop still fires.
+    stop = body.get("stop")
+    if isinstance(stop, str):
+        yield Slot(("stop",), stop, None)
+    elif isinstance(stop, list):
+        for j, item in enumerate(stop):
+            if isinstance(item, str):
+                yield Slot(("stop", j), item, None)
+    # Key-value tags stored with the request (`store: true`): the values, never the keys.
+    metadata = body.get("metadata")
+    if isinstance(metadata, dict):
+        for key, value in metadata.items():
+            if isinstance(value, str):
+                yield Slot(("metadata", key), value, None, keys_from=1)
+    # Qwen-MT: glossary terms and translation memory are text; the language codes are not.
+    options = body.get("translation_options")
+    if isinstance(options, dict):
+        for key, value in options.items():
+            if key not in ("source_lang", "target_lang"):
+                yield from data_slots(value, ("translation_options", key), 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tool definitions and response schemas (what of a schema is text: guard.adapters.base)
+
+
+# tool_slots, response_format_slots, message_slots and other_chat_slots are DashScope's native
+# format too: its messages and parameters are OpenAI's, one level down (guard.adapters.dashscope).
+
+
+def tool_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    # `tools` (current) and `functions` (the legacy list of bare function definitions)
+    for key in ("tools", "functions"):
+        tools = body.get(key)
+        if tools is None:
+            continue
+        if not isinstance(tools, list):
+            raise UninspectableInput(f"'{key}' must be a list of tool definitions")
+        for i, tool in enumerate(tools):
+            if not isinstance(tool, dict):
+                raise UninspectableInput(f"{key}[{i}] must be an object")
+            if key == "functions":
+                yield from _function_slots(tool, (key, i))
+                continue
+            for k, value in tool.items():
+                if k == "type":
+                    continue
+                if k == "function" and isinstance(value, dict):
+                    yield from _function_slots(value, (key, i, k))
+                else:
+                    yield from data_slots(value, (key, i, k), 2)
+
+
+def _function_slots(fn: dict[str, Any], at: tuple[PathPart, ...]) -> Iterator[Slot]:
+    for k, value in fn.items():
+        if k in ("name", "strict"):
+            continue
+        if k == "parameters":
+            yield from schema_slots(value, (*at, k), len(at) + 1)
+        else:
+            yield from data_slots(value, (*at, k), len(at) + 1)
+
+
+def response_format_slots(body: dict[str, Any]) -> Iterator[Slot]:
+    fmt = body.get("response_format")
+    if not isinstance(fmt, dict):
+        return
+    for k, value in fmt.items():
+        if k == "type":
+            continue
+        at: tuple[PathPart, ...] = ("response_format", k)
+        if k == "json_schema" and isinstance(value, dict):
+            for jk, jv in value.items():
+                if jk in ("name", "strict"):
+                    continue
+                if jk == "schema":
+                    yield from schema_slots(jv, (*at, jk), 3)
+                else:
+                    yield from data_slots(jv, (*at, jk), 3)
+        else:
+            yield from data_slots(value, at, 2)
 
 
 def _embedding_slots(body: dict[str, Any]) -> Iterator[Slot]:
@@ -135,54 +227,75 @@ def _json_string_slots(path: tuple[PathPart, ...], raw: str, message_index: int)
         # Not JSON (a truncated or free-text argument): inspect it as plain text.
         yield Slot(path, raw, message_index)
         return
-    for jpath, leaf in _leaves(doc, ()):
+    for jpath, leaf in leaves(doc):
         if isinstance(leaf, str):
             yield Slot(path, leaf, message_index, jpath)
         else:
             yield Slot(path, str(leaf), message_index, jpath, json_number=True)
 
 
-def _leaves(node: Any, at: tuple[PathPart, ...]) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _leaves(value, (*at, key))
-    elif isinstance(node, list):
-        for idx, value in enumerate(node):
-            yield from _leaves(value, (*at, idx))
-    elif isinstance(node, str) or (isinstance(node, int | float) and not isinstance(node, bool)):
-        yield at, node
-
-
 # ---------------------------------------------------------------------------------------------
+# The adapter the proxy uses (guard.adapters.base.Adapter)
 
 
-def rewrite(body: dict[str, Any], changes: list[tuple[Slot, str]]) -> None:
-    """Write new texts into `body` in place. Only changed slots are written, so a JSON string
-    whose values did not change is forwarded byte for byte (Kimi expects `$web_search` arguments
-    back unchanged)."""
-    docs: dict[tuple[PathPart, ...], Any] = {}
-    for slot, new_text in changes:
-        if slot.json_path is None:
-            _set(body, slot.path, new_text)
-            continue
-        if slot.path not in docs:
-            docs[slot.path] = json.loads(_get(body, slot.path))
-        value: Any = new_text
-        if slot.json_number and new_text == slot.text:
-            continue
-        if not slot.json_path:
-            docs[slot.path] = value
-        else:
-            _set(docs[slot.path], slot.json_path, value)
-    for path, doc in docs.items():
-        _set(body, path, json.dumps(doc, ensure_ascii=False))
+class OpenAIAdapter:
+    """The OpenAI-compatible chat format (`<vendor>/v1/...`), in each vendor's error dialect."""
+
+    format = "openai"
+    label = "OpenAI-compatible"
+    upstream_setting = "upstream"
+
+    def endpoint(self, path: str) -> Endpoint | None:
+        return _ENDPOINTS.get(path)
+
+    def endpoints(self) -> list[Endpoint]:
+        return list(_ENDPOINTS.values())
+
+    def served(self) -> str:
+        return "POST chat/completions, POST embeddings, GET models"
+
+    def upstream(self, vendor: VendorConfig) -> str | None:
+        return vendor.upstream
+
+    def extract(self, endpoint: Endpoint, body: dict[str, Any]) -> list[Slot]:
+        return extract(endpoint.name, body)
+
+    def rewrite(self, body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
+        rewrite(body, changes)
+
+    def restore_body(
+        self, endpoint: Endpoint, doc: dict[str, Any], restorer: Restorer
+    ) -> dict[str, Any]:
+        return restore_completion(doc, restorer) if restorer else doc
+
+    def stream_restorer(
+        self, endpoint: Endpoint, body: dict[str, Any], restorer: Restorer
+    ) -> ChatStreamRestorer:
+        return ChatStreamRestorer(restorer)
+
+    def error_response(
+        self,
+        style: ErrorStyle,
+        status: int,
+        message: str,
+        *,
+        type_: str,
+        code: str,
+        request_id: str,
+    ) -> web.Response:
+        return vendor_errors.error_response(
+            style, status, message, type_=type_, code=code, request_id=request_id
+        )
+
+    def stream_error(self, style: ErrorStyle, message: str, code: str, request_id: str) -> bytes:
+        return vendor_errors.sse_error_event(style, message, code, request_id)
 
 
-def _get(node: Any, path: tuple[PathPart, ...]) -> Any:
-    for part in path:
-        node = node[part]
-    return node
+_ENDPOINTS = {
+    "chat/completions": Endpoint("chat/completions", "chat/completions", "POST"),
+    "embeddings": Endpoint("embeddings", "embeddings", "POST"),
+    # No body the vendor reads: passed through.
+    "models": Endpoint("models", "models", "GET", inspected=False),
+}
 
-
-def _set(node: Any, path: tuple[PathPart, ...], value: Any) -> None:
-    _get(node, path[:-1])[path[-1]] = value
+ADAPTER = OpenAIAdapter()

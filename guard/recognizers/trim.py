@@ -48,12 +48,7 @@ _TITLES = frozenset(
         "mx",
         "dr",
         "prof",
-        "sir",
-        "madam",
         "madame",
-        "dame",
-        "lord",
-        "lady",
         "mme",
         "mlle",
         "monsieur",
@@ -94,6 +89,64 @@ _TITLES = frozenset(
         "moin",
     }
 )
+# Verbs a request to do something with a person starts with; spaCy takes them into the name.
+_REQUEST_VERBS = frozenset(
+    {
+        "remind",
+        "email",
+        "e-mail",
+        "mail",
+        "call",
+        "phone",
+        "ring",
+        "text",
+        "message",
+        "ping",
+        "contact",
+        "ask",
+        "tell",
+        "inform",
+        "notify",
+        "invite",
+        "thank",
+        "write",
+        "send",
+        "forward",
+        "cc",
+        "bcc",
+        "meet",
+        "visit",
+        "pay",
+        "book",
+        "schedule",
+        "fill",
+        "sign",
+        "add",
+        "remove",
+        "update",
+        "introduce",
+        "congratulate",
+        "welcome",
+        "greet",
+        "reply",
+        "respond",
+        "answer",
+        "let",
+        "find",
+        "check",
+        "show",
+        "give",
+        "bring",
+        "help",
+        "hire",
+        "fire",
+        "assign",
+        "cancel",
+        "confirm",
+        "wish",
+    }
+)
+_HTML_ENTITY = re.compile(r"&#?\w+;?")
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"})
 # "Hendrix's", "Hendrix 's": the possessive is not part of the name.
 _POSSESSIVE = re.compile(r"\s?['’]s$")
@@ -221,18 +274,19 @@ def _trim_person(text: str, start: int, end: int) -> tuple[int, int] | None:
 def _not_a_name_word(word: str, first: bool) -> bool:
     bare = word.strip(".,;:!?\"'()[]")
     key = bare.casefold()
-    if not bare:
-        return True
+    if not any(c.isalnum() for c in bare) or _HTML_ENTITY.fullmatch(bare):
+        return True  # "-", "|", "&amp;": nothing of a name
     if first and key in _TITLES:
         return True
     if not bare[0].isalpha() or len(bare) == 1:  # an initial: "J. R. Smith"
         return False
-    # After a name only lower-case words are taken off ("John Miller called"): a capitalised
-    # last word is a surname more often than not ("John Q. Public").
-    if not first and (bare[0].isupper() or key in _NAME_SUFFIXES):
-        return False
-    # A common word that is nobody's name in any locale: a verb or noun at the edge of a span.
-    return not is_name_word(bare) and is_common_word(bare)
+    if bare[0].isupper():
+        # A capitalised word at the edge of a name is usually part of it: a surname ("John Q.
+        # Public"), an epithet ("Mother Teresa", "Lady Gaga"). Before the name only the verbs a
+        # chat request starts with are taken off ("Remind Peter Braun", "Email Maria").
+        return first and key in _REQUEST_VERBS and not is_name_word(bare)
+    # A lower-case common word that is nobody's name in any locale: "for", "called".
+    return key not in _NAME_SUFFIXES and not is_name_word(bare) and is_common_word(bare)
 
 
 def _trim_cn_person(text: str, start: int, end: int) -> tuple[int, int] | None:
