@@ -127,15 +127,17 @@ _PEOPLE = (
     r"patients?|individuals|persons|people|famil(?:y|ies)|kindreds?|probands?|pedigrees?|cases?"
     r"|children|boys|girls|men|women|adults|infants|sufferers|carriers|subjects|sibs|siblings"
 )
-_HAVING = re.compile(
+# Found capital tokens first (one cheap pass), then their context: a case-insensitive search for
+# the context phrases at every position of the text would cost more than the whole recognizer.
+_ABBR_TOKEN = re.compile(rf"(?<![A-Za-z0-9\-]){_ABBR}(?![A-Za-z0-9])")
+_HAVING_BEFORE = re.compile(
     rf"(?:(?:{_PEOPLE})\s+(?:with|of|affected by|suffering from)|diagnosed with|diagnosis of"
     rf"|suffering from|affected (?:by|with)|symptoms of|treatment of|onset of|forms? of"
     rf"|(?:typical|classical|severe|mild|juvenile|adult|familial|sporadic|hereditary|inherited"
-    rf"|autosomal dominant|autosomal recessive|x-linked|congenital|early-onset|late-onset))"
-    rf"\s+(?P<a>{_ABBR})(?![A-Za-z0-9])"
-    rf"|(?<![A-Za-z0-9\-])(?P<b>{_ABBR})(?=\s+(?:{_PEOPLE}|phenotypes?|symptoms)(?![A-Za-z]))",
+    rf"|autosomal dominant|autosomal recessive|x-linked|congenital|early-onset|late-onset))\s+$",
     re.IGNORECASE,
 )
+_HAVING_AFTER = re.compile(rf"\s+(?:{_PEOPLE}|phenotypes?|symptoms)(?![A-Za-z])", re.IGNORECASE)
 
 
 class MedicalConditionRecognizer(LexiconRecognizer):
@@ -232,8 +234,13 @@ class MedicalConditionRecognizer(LexiconRecognizer):
             if not words or letters[0].lower() not in {w[0].lower() for w in words}:
                 continue
             defined.add(abbr)
-        for m in _HAVING.finditer(text):
-            abbr = m.group("a") or m.group("b")
+        for m in _ABBR_TOKEN.finditer(text):
+            if not (
+                _HAVING_AFTER.match(text, m.end())
+                or _HAVING_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            ):
+                continue
+            abbr = m.group(0)
             letters = [c for c in abbr if c.isalpha()]
             # capitals only, and not a word in capitals ("patients with AS", "WAS patients")
             if len(letters) >= 2 and abbr.upper() == abbr and not is_common_word(abbr.lower(), ("en",), 4.0):
