@@ -438,6 +438,10 @@ class _Recorder:
         # A sample longer than one piece comes back in several lists, with piece offsets; the
         # corpus samples are far shorter, so there is one.
         self.findings = [f for part in found for f in part]
+        if len(items) == 1:  # as guard.inspection completes a whole text
+            from guard.inspection import whole_text
+
+            self.findings = whole_text(items[0][0], self.findings)
         return found
 
 

@@ -589,6 +589,7 @@ def _guard(text: str) -> Outcome:
     from dataclasses import replace
 
     from guard.chunking import pieces
+    from guard.inspection import whole_text
     from guard.scan import scan_text
     from guard.transform import plan
 
@@ -604,6 +605,7 @@ def _guard(text: str) -> Outcome:
             at = f.start + p.start
             if p.own_start <= at < p.own_end:
                 findings.append(replace(f, start=at, end=f.end + p.start))
+    findings = whole_text(text, findings)
     planned = plan(text, findings, policy, result.language)
     acted = [(p.start, p.end, p.entity_type, p.category) for p in planned]
     if result.blocked is not None:

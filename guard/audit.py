@@ -311,7 +311,9 @@ class AuditStore:
             }
 
 
-def _window(since: float | None, until: float | None, column: str) -> tuple[str, list[float]]:
+def window_clause(since: float | None, until: float | None, column: str = "r.ts") -> tuple[str, list[float]]:
+    """The SQL condition that `column` lies in [since, until) ("1" when both are open), and its
+    arguments."""
     clauses, args = [], []
     if since is not None:
         clauses.append(f"{column} >= ?")
@@ -319,5 +321,10 @@ def _window(since: float | None, until: float | None, column: str) -> tuple[str,
     if until is not None:
         clauses.append(f"{column} < ?")
         args.append(until)
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
+    return " AND ".join(clauses) or "1", args
+
+
+def _window(since: float | None, until: float | None, column: str) -> tuple[str, list[float]]:
+    clause, args = window_clause(since, until, column)
+    return ("WHERE " + clause) if args else "", args
 

@@ -69,15 +69,14 @@ def host_guard(bind_host: str) -> Callable[[web.Request], bool]:
 
 
 def forbidden_host() -> web.Response:
+    message = "this page is served to loopback host names only (Host header refused)"
+    return _error(403, message, "guard_host_refused")
+
+
+def _error(status: int, message: str, code: str) -> web.Response:
     return web.json_response(
-        {
-            "error": {
-                "message": "guard: this page is served to loopback host names only (Host header refused)",
-                "type": "invalid_request_error",
-                "code": "guard_host_refused",
-            }
-        },
-        status=403,
+        {"error": {"message": f"guard: {message}", "type": "invalid_request_error", "code": code}},
+        status=status,
     )
 
 
@@ -214,16 +213,7 @@ def add_routes(app: web.Application, audit_path: str, bind_host: str) -> None:
     async def api(request: web.Request) -> web.StreamResponse:
         window = request.query.get("window", "hour")
         if window not in WINDOWS:
-            return web.json_response(
-                {
-                    "error": {
-                        "message": "guard: window must be hour or day",
-                        "type": "invalid_request_error",
-                        "code": "guard_invalid_window",
-                    }
-                },
-                status=400,
-            )
+            return _error(400, "window must be hour or day", "guard_invalid_window")
         async with lock:
             if not reader:
                 reader.append(await asyncio.to_thread(AuditReader, audit_path))

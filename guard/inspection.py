@@ -15,7 +15,9 @@ from guard.adapters.openai import Slot
 from guard.cache import Analysis, AnalysisCache, slot_key
 from guard.chunking import pieces
 from guard.detect import Finding, TextAnalyzer
+from guard.entities import ENTITY_CATEGORIES
 from guard.policy import Policy
+from guard.recognizers.person_name import name_occurrences, name_words, spread_names
 from guard.transform import Applied, Blocked, Planned, Transformer, Vault, names_in, names_in_json, plan
 
 
@@ -75,9 +77,17 @@ def _start_many(
                 at = f.start + p.start
                 if p.own_start <= at < p.own_end:
                     found[i].append(replace(f, start=at, end=f.end + p.start))
-        return found
+        return [whole_text(text, f) for (text, _), f in zip(items, found, strict=True)]
 
     return finish
+
+
+def whole_text(text: str, findings: list[Finding]) -> list[Finding]:
+    """The findings of a whole text, once those of both halves of the analysis and of all its
+    pieces are together: one decision per text (a name found in one place is a name everywhere
+    in it; see guard.recognizers.person_name.spread_names). Benchmarks that record the
+    detector's findings apply this too."""
+    return spread_names(text, findings)
 
 
 def analyze_texts(
@@ -116,7 +126,8 @@ def start_analysis(
             todo.setdefault(key, []).append(i)
     known = list(out)
     if not todo:
-        return known, lambda: [a for a in out if a is not None]
+        spread = _spread_across_slots(texts, [a for a in out if a is not None], policy, transformer)
+        return list(spread), lambda: spread
     keys = list(todo)
     first = [texts[todo[k][0]] for k in keys]
     languages = [detector.language_of(t) for t in first]
@@ -136,9 +147,76 @@ def start_analysis(
                 cache.put(key, analysis)
             for i in todo[key]:
                 out[i] = analysis
-        return [a for a in out if a is not None]
+        done = [a for a in out if a is not None]
+        return _spread_across_slots(texts, done, policy, transformer)
 
+    # The cache hits before the first new slot, as the spread leaves them (it only looks back).
+    prefix = [a for a in known[: known.index(None)] if a is not None]
+    known = [*_spread_across_slots(texts, prefix, policy, transformer), *known[len(prefix) :]]
     return known, finish
+
+
+def _spread_across_slots(
+    texts: Sequence[str],
+    analyses: list[Analysis],
+    policy: Policy,
+    transformer: Transformer | None,
+) -> list[Analysis]:
+    """One decision per request: a name found in a slot is a name in the slots after it ("Anna
+    Koch" in the system prompt, "ask Koch" in a later message).
+
+    Only forward, in the order the vendor reads the slots: what a slot becomes depends on the
+    slots before it alone, so a resent history is transformed as it was the turn before (the
+    vendor sees the same text), and the slots known from the cache can be transformed before the
+    new ones are analysed. The cache keeps each slot's own analysis; the spread is worked out per
+    request.
+    """
+    if len(analyses) < 2 or not any(p.entity_type == "PERSON" for a in analyses[:-1] for p in a.planned):
+        return analyses
+    out = list(analyses)
+    words: dict[str, tuple[float, frozenset[str] | None]] = {}
+    for i, (text, a) in enumerate(zip(texts, analyses, strict=False)):
+        if words:
+            out[i] = _with_names(text, a, words, policy, transformer)
+        people = [
+            Finding("PERSON", p.start, p.end, p.score, "") for p in a.planned if p.entity_type == "PERSON"
+        ]
+        if people:
+            for word, (score, forms) in name_words(text, people, 0.0, a.language).items():
+                old = words.get(word)
+                if old is None:
+                    words[word] = (score, forms)
+                else:
+                    both = None if old[1] is None or forms is None else old[1] | forms
+                    words[word] = (max(old[0], score), both)
+    return out
+
+
+def _with_names(
+    text: str,
+    a: Analysis,
+    words: dict[str, tuple[float, frozenset[str] | None]],
+    policy: Policy,
+    transformer: Transformer | None,
+) -> Analysis:
+    """`a` with the occurrences of earlier slots' name words in `text` added."""
+    d = policy.decide("PERSON", a.language)
+    if d.action == "allow":
+        return a
+    threshold = policy.threshold("PERSON", a.language)
+    extra = [
+        Planned("PERSON", ENTITY_CATEGORIES["PERSON"], start, end, score, d.action, d.restore, d.source)
+        for start, end, score in name_occurrences(text, words, [(p.start, p.end) for p in a.planned])
+        if score >= threshold
+    ]
+    if not extra:
+        return a
+    merged = tuple(sorted((*a.planned, *extra), key=lambda p: p.start))
+    if transformer is not None:
+        return replace(
+            a, planned=merged, fingerprints=transformer.fingerprints(text, merged), key_id=transformer.key_id
+        )
+    return replace(a, planned=merged, fingerprints=None)
 
 
 def _first_block(slots: Sequence[Slot], analyses: Sequence[Analysis]) -> Blocked | None:

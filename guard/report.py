@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from guard.audit import window_clause
 from guard.errors import ConfigError
 
 DECISIONS = ("forwarded", "redacted", "blocked", "refused", "error")
@@ -54,17 +55,6 @@ class AuditReader:
 
     def query(self, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
         return self._db.execute(sql, args).fetchall()
-
-
-def window_clause(since: float | None, until: float | None, column: str = "r.ts") -> tuple[str, list[float]]:
-    clauses, args = [], []
-    if since is not None:
-        clauses.append(f"{column} >= ?")
-        args.append(since)
-    if until is not None:
-        clauses.append(f"{column} < ?")
-        args.append(until)
-    return " AND ".join(clauses) or "1", args
 
 
 def build_report(

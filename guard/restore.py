@@ -40,7 +40,9 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from guard import sse
 
 __all__ = [
     "ChatStreamRestorer",
@@ -48,6 +50,8 @@ __all__ = [
     "TextStreamRestorer",
     "restore_completion",
 ]
+
+_T = TypeVar("_T")
 
 # The shape guard.transform.Vault.placeholder issues; not imported from there because that module
 # pulls in the analyzer stack, which the response path does not need.
@@ -316,13 +320,6 @@ class Restorer:
             return text
         return self._get(json_string).scan(text, 0, final=True)[0]
 
-    def restore_settled(self, text: str, *, json_string: bool = False) -> str:
-        """Restore a text that may still grow, leaving out the tail that could become a
-        placeholder: for answers streamed as growing snapshots rather than deltas."""
-        if not self._mapping or not text:
-            return text
-        return self._get(json_string).scan(text, 0, final=False)[0]
-
     def stream(self, *, json_string: bool = False) -> TextStreamRestorer:
         return TextStreamRestorer(self, json_string=json_string)
 
@@ -451,12 +448,24 @@ def _restore_function(fn: dict[str, Any], r: Restorer) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Streamed answers: what the formats' stream restorers read alike
+
+
+def json_index(node: dict[str, Any], default: _T) -> int | _T:
+    """`node["index"]` where the vendor sent a whole number there (JSON's true is no index),
+    else `default`."""
+    index = node.get("index")
+    return index if isinstance(index, int) and not isinstance(index, bool) else default
+
+
+def finishes(reason: Any) -> bool:
+    """Whether a streamed choice's `finish_reason` ends it. DashScope writes the string "null"
+    while the answer goes on."""
+    return reason not in (None, "", "null")
+
+
+# ---------------------------------------------------------------------------------------------
 # Streamed chat completions (SSE)
-
-
-def _finished(choice: dict[str, Any]) -> bool:
-    # DashScope's native stream writes the string "null" while the answer goes on.
-    return choice.get("finish_reason") not in (None, "", "null")
 
 
 def _nonempty(v: Any) -> bool:
@@ -479,122 +488,45 @@ class _ChoiceState:
     function_call: TextStreamRestorer | None = None
 
 
-class ChatStreamRestorer:
-    """Restores a streamed chat completion: raw upstream SSE bytes in, SSE bytes out.
+class ChatStreamRestorer(sse.EventStreamRestorer):
+    """Restores a streamed chat completion (reading, `close` and `abort`:
+    guard.sse.EventStreamRestorer).
 
-    One per response. `feed` takes the bytes as they arrive, chunked anywhere; `close` once the
-    upstream has ended. Events without anything to restore pass through byte for byte; an event
-    whose text changed is re-serialized as compact JSON.
+    Events without anything to restore pass through byte for byte; an event whose text changed
+    is re-serialized as compact JSON.
 
     A placeholder split across events is written whole into the later event; the text held back
     meanwhile is written at the latest when the choice finishes, before `[DONE]`, or at `close`
     (then as an extra chunk event copying the last event's id, model, object and created).
     When a choice moves from one part of the answer to another (reasoning to content, content to
     tool calls), the part it left is flushed at once, so text is not shown out of order.
-
-    `dashscope_cumulative`: DashScope's native format without `incremental_output` sends the
-    whole answer so far in every event; then each event is restored as a snapshot.
     """
 
-    def __init__(
-        self, mapping: Restorer | Mapping[str, str], *, dashscope_cumulative: bool = False
-    ) -> None:
-        self._r = _as_restorer(mapping)
-        self._cumulative = dashscope_cumulative
-        self._lines: list[bytes] = []  # complete lines of the event being read
-        self._partial: list[bytes] = []  # a line not yet ended
+    def __init__(self, mapping: Restorer | Mapping[str, str]) -> None:
+        super().__init__(_as_restorer(mapping))
         self._choices: dict[int, _ChoiceState] = {}
         self._meta: dict[str, Any] = {}  # id, model, ... of the last event, for synthetic events
-        self._native = False
-        self._eol = b"\n"
 
-    # -- bytes and events ------------------------------------------------------------------
+    # -- events --------------------------------------------------------------------------------
 
-    def feed(self, data: bytes) -> bytes:
-        if not self._r:
-            return data
-        if not data:
-            return b""
-        if b"\n" not in data:
-            # Kept in pieces: a long line arriving in many small reads is joined once, not at
-            # every read.
-            self._partial.append(data)
-            return b""
-        self._partial.append(data)
-        lines = b"".join(self._partial).split(b"\n")
-        self._partial = [lines.pop()]
-        out: list[bytes] = []
-        for line in lines:
-            line += b"\n"
-            self._lines.append(line)
-            if line in (b"\n", b"\r\n"):
-                ev, self._lines = self._lines, []
-                out.append(self._event(ev))
-        return b"".join(out)
-
-    def close(self) -> bytes:
-        """The upstream has ended: emit what is still buffered or held back."""
-        if not self._r:
-            return b""
-        out = b""
-        partial = b"".join(self._partial)
-        if partial or self._lines:
-            ev = self._lines + ([partial] if partial else [])
-            self._lines, self._partial = [], []
-            out = self._event(ev)
-        tail = self._flush_all()
-        if tail and out and not out.endswith((b"\n\n", b"\r\n\r\n")):
-            # An unterminated event would swallow the one we append.
-            out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + tail
-
-    def abort(self) -> bytes:
-        """The upstream broke off mid-stream: what can be sent before the caller's error event.
-
-        An event cut short is dropped unless its data is whole JSON (half an event would be
-        forwarded unrestored, and no client could parse it). Held-back text is restored where it
-        holds a whole placeholder; a tail that could only be the start of one (`<PE`) is dropped,
-        so the client never sees half a placeholder. Whatever is returned ends its last event.
-        """
-        if not self._r:
-            return b""
-        out = b""
-        partial = b"".join(self._partial)
-        ev = self._lines + ([partial] if partial else [])
-        self._lines, self._partial = [], []
-        if ev and self._whole(ev):
-            out = self._event(ev)
-            if not out.endswith((b"\n\n", b"\r\n\r\n")):
-                out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + self._flush_all(broken=True)
-
-    @staticmethod
-    def _whole(lines: list[bytes]) -> bool:
+    def _whole(self, lines: list[bytes]) -> bool:
         """Whether an unterminated event's data is complete (whole JSON, or `[DONE]`)."""
-        data = [ln for ln in lines if ln[:5] == b"data:"]
-        if not data:
+        data = _data(lines)
+        if data is None:
             return False
+        if data[1].strip() == "[DONE]":
+            return True
         try:
-            payload = "\n".join(_field_value(ln.decode("utf-8")) for ln in data)
-            if payload.strip() == "[DONE]":
-                return True
-            json.loads(payload)
-        except ValueError:  # UnicodeDecodeError and JSONDecodeError both
+            json.loads(data[1])
+        except ValueError:
             return False
         return True
 
     def _event(self, lines: list[bytes]) -> bytes:
-        data_at = [i for i, ln in enumerate(lines) if ln[:5] == b"data:"]
-        if not data_at:
+        data = _data(lines)
+        if data is None:
             return b"".join(lines)
-        first = lines[data_at[0]]
-        try:
-            if len(data_at) == 1:  # as every vendor writes it
-                payload = _field_value(first.decode("utf-8"))
-            else:
-                payload = "\n".join(_field_value(lines[i].decode("utf-8")) for i in data_at)
-        except UnicodeDecodeError:
-            return b"".join(lines)
+        first, payload = data
         self._eol = b"\r\n" if first.endswith(b"\r\n") else b"\n"
         if payload.strip() == "[DONE]":
             return self._flush_all() + b"".join(lines)
@@ -604,22 +536,14 @@ class ChatStreamRestorer:
             return b"".join(lines)
         if not isinstance(doc, dict) or not self._restore_event(doc):
             return b"".join(lines)
-        prefix = b"data: " if first.startswith(b"data: ") else b"data:"
-        ending = b"\r\n" if first.endswith(b"\r\n") else b"\n" if first.endswith(b"\n") else b""
-        # The JSON goes on the first data line; any further data lines were part of it.
-        drop = set(data_at[1:])
-        kept = [ln for i, ln in enumerate(lines) if i not in drop]
-        kept[data_at[0]] = prefix + _dumps(doc) + ending
-        return b"".join(kept)
+        return sse.with_data(lines, doc)
 
     # -- choices -----------------------------------------------------------------------------
 
     def _restore_event(self, doc: dict[str, Any]) -> bool:
         changed = False
         choices = doc.get("choices")
-        output = doc.get("output")
         if isinstance(choices, list):
-            self._native = False
             self._meta = {
                 k: doc[k]
                 for k in ("id", "object", "created", "model", "system_fingerprint")
@@ -627,32 +551,13 @@ class ChatStreamRestorer:
             }
             for pos, ch in enumerate(choices):
                 if isinstance(ch, dict):
-                    changed |= self._restore_choice(ch, pos, "delta")
-        elif isinstance(output, dict):
-            self._native = True
-            self._meta = {k: doc[k] for k in ("request_id",) if k in doc}
-            if isinstance(output.get("choices"), list):
-                for pos, ch in enumerate(output["choices"]):
-                    if isinstance(ch, dict):
-                        changed |= self._restore_choice(ch, pos, "message")
-            elif isinstance(output.get("text"), str):
-                # Native text format: the output itself carries text and finish_reason.
-                wrapper: dict[str, Any] = {
-                    "message": {"content": output["text"]},
-                    "finish_reason": output.get("finish_reason"),
-                }
-                if self._restore_choice(wrapper, 0, "message"):
-                    output["text"] = wrapper["message"].get("content", "")
-                    changed = True
+                    changed |= self._restore_choice(ch, pos)
         return changed
 
-    def _restore_choice(self, ch: dict[str, Any], pos: int, key: str) -> bool:
-        index = ch.get("index")
-        idx = index if isinstance(index, int) and not isinstance(index, bool) else pos
-        delta = ch.get(key)
-        finished = _finished(ch)
-        if self._native and self._cumulative:
-            return isinstance(delta, dict) and self._restore_snapshot(delta, finished)
+    def _restore_choice(self, ch: dict[str, Any], pos: int) -> bool:
+        idx = json_index(ch, pos)
+        delta = ch.get("delta")
+        finished = finishes(ch.get("finish_reason"))
         st = self._choices.get(idx)
         if st is None:
             st = self._choices[idx] = _ChoiceState()
@@ -660,7 +565,7 @@ class ChatStreamRestorer:
         if not isinstance(delta, dict):
             if not finished or not self._pending(st):
                 return False
-            delta = ch[key] = {}
+            delta = ch["delta"] = {}
         calls = delta.get("tool_calls")
         fn = delta.get("function_call")
         active: set[str] = set()
@@ -704,9 +609,8 @@ class ChatStreamRestorer:
         n: int,
         entries: dict[int, dict[str, Any]],
     ) -> bool:
-        index = tc.get("index")
         tid = tc.get("id") if isinstance(tc.get("id"), str) and tc.get("id") else None
-        vendor_index = index if isinstance(index, int) and not isinstance(index, bool) else None
+        vendor_index = json_index(tc, None)
         key: int
         if vendor_index is not None:
             key = vendor_index
@@ -804,50 +708,33 @@ class ChatStreamRestorer:
     def _flush_all(self, broken: bool = False) -> bytes:
         """Everything still held back, as one extra chunk event (empty if nothing is held)."""
         choices = []
-        key = "message" if self._native else "delta"
         for idx, st in sorted(self._choices.items()):
             if self._pending(st):
                 delta: dict[str, Any] = {}
                 if not self._flush_parts(st, delta, set(), {}, broken):
                     continue
-                choices.append(
-                    {"index": idx, key: delta, "finish_reason": "null" if self._native else None}
-                )
+                choices.append({"index": idx, "delta": delta, "finish_reason": None})
         if not choices:
             return b""
-        if self._native:
-            doc = {"output": {"choices": choices}, **self._meta}
-        else:
-            doc = {**self._meta, "choices": choices}
-        return b"data: " + _dumps(doc) + self._eol + self._eol
+        doc = {**self._meta, "choices": choices}
+        return sse.event(self._eol, b"data: " + sse.dumps(doc))
 
-    def _restore_snapshot(self, msg: dict[str, Any], final: bool) -> bool:
-        changed = False
-        restore = self._r.restore_text if final else self._r.restore_settled
-        for f in _TEXT_FIELDS:
-            v = msg.get(f)
-            if isinstance(v, str):
-                new = restore(v)
-                changed |= new != v
-                msg[f] = new
-        calls = msg.get("tool_calls")
-        for tc in calls if isinstance(calls, list) else []:
-            fn = tc.get("function") if isinstance(tc, dict) else None
-            if isinstance(fn, dict) and isinstance(fn.get("arguments"), str):
-                new = restore(fn["arguments"], json_string=True)
-                changed |= new != fn["arguments"]
-                fn["arguments"] = new
-        return changed
+
+def _data(lines: list[bytes]) -> tuple[bytes, str] | None:
+    """An event's first data line, and its data (every data line's value, joined); None when it
+    has no data or its data is not UTF-8. Only data lines are read: a chat stream's events are
+    told apart by their data alone."""
+    data = [ln for ln in lines if ln[:5] == b"data:"]
+    if not data:
+        return None
+    try:
+        if len(data) == 1:  # as every vendor writes it
+            return data[0], _field_value(data[0].decode("utf-8"))
+        return data[0], "\n".join(_field_value(ln.decode("utf-8")) for ln in data)
+    except UnicodeDecodeError:
+        return None
 
 
 def _field_value(line: str) -> str:
     v = line[5:].rstrip("\r\n")
     return v[1:] if v.startswith(" ") else v
-
-
-def _dumps(doc: Any) -> bytes:
-    try:
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate in a value: escaped, it is still the same JSON.
-        return json.dumps(doc, separators=(",", ":")).encode("ascii")

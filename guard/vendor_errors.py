@@ -39,9 +39,14 @@ def error_response(
     code: str,
     request_id: str,
 ) -> web.Response:
+    return json_error(status, error_body(style, message, type_, code, request_id), request_id)
+
+
+def json_error(status: int, body: dict[str, Any], request_id: str) -> web.Response:
+    """An error answered by the proxy, with `body` in the shape of the format it speaks."""
     return web.Response(
         status=status,
-        text=json.dumps(error_body(style, message, type_, code, request_id), ensure_ascii=False),
+        text=json.dumps(body, ensure_ascii=False),
         content_type="application/json",
         headers={"X-Guard-Request-Id": request_id},
     )

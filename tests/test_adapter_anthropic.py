@@ -13,6 +13,7 @@ from guard.adapters.anthropic import ADAPTER, ENDPOINTS, MessageStreamRestorer, 
 from guard.adapters.base import UninspectableInput
 from guard.restore import Restorer
 from tests.format_requests import ANTHROPIC_PLACES, anthropic_every_place
+from tests.sse_events import anthropic_event, read_events
 
 MESSAGES = ENDPOINTS["v1/messages"]
 MAPPING = {
@@ -218,41 +219,24 @@ def test_restore_message() -> None:
     assert ADAPTER.restore_body(ENDPOINTS["v1/messages/count_tokens"], tokens, Restorer(MAPPING)) == tokens
 
 
-def ev(name: str, doc: dict[str, Any], eol: str = "\n") -> bytes:
-    return f"event: {name}{eol}data: {json.dumps(doc, ensure_ascii=False)}{eol}{eol}".encode()
-
-
-def events(data: bytes) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for block in data.decode().replace("\r\n", "\n").split("\n\n"):
-        name, payload = "", []
-        for line in block.split("\n"):
-            if line.startswith("event:"):
-                name = line[6:].strip()
-            elif line.startswith("data:"):
-                payload.append(line[5:].removeprefix(" "))
-        if payload:
-            out.append((name, json.loads("\n".join(payload))))
-    return out
-
-
 def start(index: int, block: dict[str, Any]) -> bytes:
-    return ev("content_block_start", {"type": "content_block_start", "index": index, "content_block": block})
+    doc = {"type": "content_block_start", "index": index, "content_block": block}
+    return anthropic_event("content_block_start", doc)
 
 
 def delta(index: int, kind: str, value: str) -> bytes:
     field = {"text_delta": "text", "thinking_delta": "thinking", "input_json_delta": "partial_json"}[kind]
-    return ev(
+    return anthropic_event(
         "content_block_delta",
         {"type": "content_block_delta", "index": index, "delta": {"type": kind, field: value}},
     )
 
 
 def stop(index: int) -> bytes:
-    return ev("content_block_stop", {"type": "content_block_stop", "index": index})
+    return anthropic_event("content_block_stop", {"type": "content_block_stop", "index": index})
 
 
-MESSAGE_START = ev(
+MESSAGE_START = anthropic_event(
     "message_start",
     {
         "type": "message_start",
@@ -267,15 +251,15 @@ MESSAGE_START = ev(
         },
     },
 )
-MESSAGE_END = ev(
+MESSAGE_END = anthropic_event(
     "message_delta",
     {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 9}},
-) + ev("message_stop", {"type": "message_stop"})
+) + anthropic_event("message_stop", {"type": "message_stop"})
 
 
 def test_events_without_placeholders_pass_byte_for_byte() -> None:
     data = MESSAGE_START + start(0, {"type": "text", "text": ""}) + delta(0, "text_delta", "Hello") + stop(0)
-    data += b": keep-alive\n\n" + ev("ping", {"type": "ping"}) + MESSAGE_END
+    data += b": keep-alive\n\n" + anthropic_event("ping", {"type": "ping"}) + MESSAGE_END
     r = MessageStreamRestorer(Restorer(MAPPING))
     assert r.feed(data) + r.close() == data
     empty = MessageStreamRestorer(Restorer({}))
@@ -287,7 +271,7 @@ def test_placeholder_split_across_deltas_and_held_tail_before_stop() -> None:
     data += delta(0, "text_delta", "Dear <PERS") + delta(0, "text_delta", "ON_1>, write to <EMAIL_ADD")
     data += stop(0) + MESSAGE_END
     r = MessageStreamRestorer(Restorer(MAPPING))
-    out = events(r.feed(data) + r.close())
+    out = read_events(r.feed(data) + r.close())
     texts = [d["delta"]["text"] for n, d in out if n == "content_block_delta"]
     name = MAPPING["<PERSON_1>"]
     assert texts == ["Dear ", f"{name}, write to ", "<EMAIL_ADD"]
@@ -303,7 +287,7 @@ def test_tool_input_fragments_stay_json_while_values_are_restored() -> None:
         data += delta(1, "input_json_delta", args[i : i + 4])
     data += stop(1) + MESSAGE_END
     r = MessageStreamRestorer(Restorer(MAPPING))
-    out = events(r.feed(data) + r.close())
+    out = read_events(r.feed(data) + r.close())
     parts = [d["delta"]["partial_json"] for n, d in out if n == "content_block_delta"]
     joined = ""
     for p in parts:
@@ -315,14 +299,14 @@ def test_tool_input_fragments_stay_json_while_values_are_restored() -> None:
 def test_thinking_and_text_blocks_and_a_block_starting_with_text() -> None:
     data = MESSAGE_START + start(0, {"type": "thinking", "thinking": ""})
     data += delta(0, "thinking_delta", "user <PERSON_") + delta(0, "thinking_delta", "1> asks")
-    data += ev(
+    data += anthropic_event(
         "content_block_delta",
         {"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "abc"}},
     )
     data += stop(0) + start(1, {"type": "text", "text": "Hi <PERSON_1"}) + delta(1, "text_delta", ">!")
     data += stop(1) + MESSAGE_END
     r = MessageStreamRestorer(Restorer(MAPPING))
-    out = events(r.feed(data) + r.close())
+    out = read_events(r.feed(data) + r.close())
     name = MAPPING["<PERSON_1>"]
     thinking = "".join(d["delta"].get("thinking", "") for n, d in out if n == "content_block_delta")
     assert thinking == f"user {name} asks"
@@ -340,14 +324,14 @@ def test_a_cut_stream_is_flushed_at_close_as_a_separate_event() -> None:
     half = b'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_'
     out = r.feed(data + half) + r.close()
     at = out.rindex(half)
-    parsed = events(out[:at] + out[at + len(half) :])
+    parsed = read_events(out[:at] + out[at + len(half) :])
     texts = [d["delta"]["text"] for n, d in parsed if n == "content_block_delta"]
     assert "".join(texts) == f"Dear {MAPPING['<PERSON_1>']}"
     assert out.endswith(b"\n\n") and half + b"\n\n" in out
 
 
 def test_message_start_content_is_restored() -> None:
-    start_ev = ev(
+    start_ev = anthropic_event(
         "message_start",
         {
             "type": "message_start",
@@ -355,7 +339,7 @@ def test_message_start_content_is_restored() -> None:
         },
     )
     r = MessageStreamRestorer(Restorer(MAPPING))
-    ((_, doc),) = events(r.feed(start_ev))
+    ((_, doc),) = read_events(r.feed(start_ev))
     assert doc["message"]["content"][0]["text"] == MAPPING["<PERSON_1>"]
 
 
@@ -414,10 +398,10 @@ def test_abort_drops_half_a_placeholder_and_half_an_event() -> None:
     r = MessageStreamRestorer(Restorer(MAPPING))
     out = r.feed(data + half) + r.abort()
     assert out.endswith(b"\n\n") and out.count(b"event: ") == 3  # the half event is gone
-    texts = "".join(d["delta"]["text"] for n, d in events(out) if n == "content_block_delta")
+    texts = "".join(d["delta"]["text"] for n, d in read_events(out) if n == "content_block_delta")
     assert texts == f"Dear {MAPPING['<PERSON_1>']}, mail "
     # An event cut just before its blank line is whole: it goes out, then the held tail.
     whole = b'event: ping\ndata: {"type": "ping"}\n'
     r = MessageStreamRestorer(Restorer(MAPPING))
     out = r.feed(data + whole) + r.abort()
-    assert [n for n, _ in events(out)][-2:] == ["content_block_delta", "ping"]
+    assert [n for n, _ in read_events(out)][-2:] == ["content_block_delta", "ping"]

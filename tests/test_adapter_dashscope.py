@@ -12,6 +12,7 @@ from guard.adapters.base import UninspectableInput
 from guard.adapters.dashscope import ADAPTER, ENDPOINTS, NativeStreamRestorer, error_body
 from guard.restore import Restorer
 from tests.format_requests import DASHSCOPE_PLACES, dashscope_every_place, dashscope_multimodal
+from tests.sse_events import native_frame
 
 TEXT_GEN = ENDPOINTS["services/aigc/text-generation/generation"]
 MULTI = ENDPOINTS["services/aigc/multimodal-generation/generation"]
@@ -144,8 +145,7 @@ def test_error_body_is_flat() -> None:
 
 
 def frame(i: int, output: dict[str, Any]) -> bytes:
-    doc = {"output": output, "usage": {"total_tokens": i}, "request_id": "req-1"}
-    return f"id:{i}\nevent:result\n:HTTP_STATUS/200\ndata:{json.dumps(doc, ensure_ascii=False)}\n\n".encode()
+    return native_frame(i, {"output": output, "usage": {"total_tokens": i}, "request_id": "req-1"})
 
 
 def outputs(data: bytes) -> list[dict[str, Any]]:
@@ -248,3 +248,52 @@ def test_abort_drops_half_a_placeholder() -> None:
         else:
             assert got[-1] == f"Hi {NAME}, mail "
         assert out.endswith(b"\n\n") and b"id:2" not in out  # the half frame is gone
+
+
+# Ported from tests/test_restore.py, where they drove ChatStreamRestorer's former DashScope path.
+TWO_NAMES = {"<PERSON_1>": NAME, "<PERSON_12>": "Twelve"}
+
+
+def choice_frames(texts: list[str], last_finish: str = "null") -> bytes:
+    """One frame for each text, as the one choice's message content; the last one finishes."""
+    return b"".join(
+        frame(
+            i,
+            {
+                "choices": [
+                    {
+                        "message": {"role": "assistant", "content": t},
+                        "finish_reason": last_finish if i == len(texts) - 1 else "null",
+                    }
+                ]
+            },
+        )
+        for i, t in enumerate(texts)
+    )
+
+
+def test_incremental_frames_cut_at_every_byte() -> None:
+    data = choice_frames(["Hi <PERS", "ON_1>", " and PERSON_1", "2"])
+    r = NativeStreamRestorer(Restorer(TWO_NAMES), incremental=True)
+    out = b"".join(r.feed(data[i : i + 1]) for i in range(len(data))) + r.close()
+    assert b"\nevent:result\n" in out
+    got = [o["choices"][0]["message"]["content"] for o in outputs(out)]
+    assert "".join(got) == f"Hi {NAME} and Twelve"
+    assert len(got) == 5  # the last tail came as an extra frame at close
+
+
+def test_cumulative_frames_repeat_the_restored_text_so_far() -> None:
+    snaps = ["Hi <PERS", "Hi <PERSON_1>", "Hi <PERSON_1> and PERSON_1", "Hi <PERSON_1> and PERSON_1"]
+    r = NativeStreamRestorer(Restorer(TWO_NAMES), incremental=False)
+    out = r.feed(choice_frames(snaps, "stop")) + r.close()
+    got = [o["choices"][0]["message"]["content"] for o in outputs(out)]
+    assert got == ["Hi ", f"Hi {NAME}", f"Hi {NAME} and ", f"Hi {NAME} and {NAME}"]
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "shown"),
+    [("Hi <PERSON_1> and <PERS", f"Hi {NAME} and "), ("Hi PERSON_1", "Hi "), ("Hi PERSON_1.", f"Hi {NAME}.")],
+)
+def test_a_cumulative_frame_leaves_out_a_possible_start(snapshot: str, shown: str) -> None:
+    r = NativeStreamRestorer(Restorer(TWO_NAMES), incremental=False)
+    assert outputs(r.feed(choice_frames([snapshot])))[0]["choices"][0]["message"]["content"] == shown

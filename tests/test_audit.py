@@ -191,7 +191,7 @@ def test_blocked_findings_have_the_shape_of_the_others(
     tmp_path: Path, detector: Detector, fake_upstream: FakeUpstream
 ) -> None:
     # The same leaked key, sent twice in different places: the trail shows it is the same key.
-    secret = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+    secret = "sk-proj-FAKE7c2d9e1f4a6b8c0d3e5f7a9b1cQx8Lm2Nz"
     server = GuardServer(tmp_path, fake_upstream.base_url, detector)
     try:
         c = openai.OpenAI(base_url=server.base_url("kimi"), api_key=KEY, max_retries=0)

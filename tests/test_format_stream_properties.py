@@ -15,6 +15,7 @@ from jiter import from_json
 from guard.adapters.anthropic import MessageStreamRestorer
 from guard.adapters.dashscope import NativeStreamRestorer
 from guard.restore import Restorer
+from tests.sse_events import anthropic_event, native_frame, read_events
 from tests.test_restore_properties import (
     answers,
     arg_objects,
@@ -28,10 +29,6 @@ from tests.test_restore_properties import (
 
 # ---------------------------------------------------------------------------------------------
 # Anthropic Messages
-
-
-def _ev(name: str, doc: dict[str, Any], eol: str) -> str:
-    return f"event: {name}{eol}data: {json.dumps(doc, ensure_ascii=False)}{eol}{eol}"
 
 
 _FIELD = {"text": "text", "thinking": "thinking", "tool_use": "partial_json"}
@@ -124,21 +121,8 @@ def messages(draw: st.DrawFn) -> tuple[list[tuple[str, dict[str, Any]] | str], d
 
 
 def _anthropic_bytes(evs: list[tuple[str, dict[str, Any]] | str], eol: str) -> bytes:
-    return "".join(e + eol + eol if isinstance(e, str) else _ev(*e, eol=eol) for e in evs).encode()
-
-
-def _parse(data: bytes) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for block in data.decode().replace("\r\n", "\n").split("\n\n"):
-        name, payload = "", []
-        for line in block.split("\n"):
-            if line.startswith("event:"):
-                name = line[6:].strip()
-            elif line.startswith("data:"):
-                payload.append(line[5:].removeprefix(" "))
-        if payload:
-            out.append((name, json.loads("\n".join(payload))))
-    return out
+    # A string is a comment line.
+    return b"".join((e + eol + eol).encode() if isinstance(e, str) else anthropic_event(*e, eol) for e in evs)
 
 
 @slow
@@ -153,7 +137,7 @@ def test_anthropic_stream_restores_every_block_exactly(
     data = _anthropic_bytes(evs, eol)
     r = MessageStreamRestorer(Restorer(mapping))
     out = b"".join(r.feed(p) for p in cut(data, points)) + r.close()
-    parsed = _parse(out)  # every event still parses
+    parsed = read_events(out)  # every event still parses
     assert all(name == doc["type"] for name, doc in parsed)
 
     # Everything but the block deltas (and the text a block starts with) is passed on
@@ -284,16 +268,7 @@ def native_streams(
 
 
 def _native_bytes(frames: list[dict[str, Any]], eol: str) -> bytes:
-    out = []
-    for i, doc in enumerate(frames):
-        lines = [
-            f"id:{i + 1}",
-            "event:result",
-            ":HTTP_STATUS/200",
-            f"data:{json.dumps(doc, ensure_ascii=False)}",
-        ]
-        out.append(eol.join(lines) + eol + eol)
-    return "".join(out).encode()
+    return b"".join(native_frame(i + 1, doc, eol) for i, doc in enumerate(frames))
 
 
 def _native_values(doc: dict[str, Any], text_format: bool) -> dict[tuple[Any, str], str]:

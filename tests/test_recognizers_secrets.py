@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import pytest
 
 from guard.detect import Detector
@@ -12,9 +15,9 @@ _JWT = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ."
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 )
-_PEM = (
-    "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7b\nabc123==\n-----END RSA PRIVATE KEY-----"
-)
+# 64 fake bytes in base64: the shape of an Azure storage account key (86 characters and "==").
+_AZURE_KEY = base64.b64encode(hashlib.sha512(b"fake azure key").digest()).decode()
+_PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7b\nabc123==\n-----END RSA PRIVATE KEY-----"
 
 
 @pytest.mark.parametrize(
@@ -58,12 +61,9 @@ _PEM = (
         ),
         ("stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc", "API_KEY", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
         (
-            "DefaultEndpointsProtocol=https;AccountName=acc;AccountKey="
-            + "A" * 40
-            + "b1" * 23
-            + "==;",
+            "DefaultEndpointsProtocol=https;AccountName=acc;AccountKey=" + _AZURE_KEY + ";",
             "API_KEY",
-            "A" * 40 + "b1" * 23 + "==",
+            _AZURE_KEY,
         ),
         (f"Authorization: Bearer {_JWT}", "JWT", _JWT),
         (f"key:\n{_PEM}\n", "PRIVATE_KEY", _PEM),

@@ -46,7 +46,7 @@ def test_scan_table_and_block(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert main(["scan", "--vendor", "qwen", str(src)]) == 0
     out = capsys.readouterr().out
     assert "PERSON" in out and "pseudonymize" in out and "Maria" not in out
-    src.write_text("my key is sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD")
+    src.write_text("my key is sk-proj-FAKE7c2d9e1f4a6b8c0d3e5f7a9b1cQx8Lm2Nz")
     assert main(["scan", "--vendor", "kimi", str(src)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("BLOCKED") and "secret" in out and "sk-proj" not in out

@@ -291,7 +291,7 @@ def test_a_secret_in_a_tool_description_blocks_the_request(
 ) -> None:
     leaky = tools()
     leaky[0]["function"]["parameters"]["properties"]["guest"]["description"] = (
-        "Use the key sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD to look guests up"
+        "Use the key sk-proj-FAKE7c2d9e1f4a6b8c0d3e5f7a9b1cQx8Lm2Nz to look guests up"
     )
     with pytest.raises(openai.BadRequestError) as info:
         _client(guard, "kimi").chat.completions.create(

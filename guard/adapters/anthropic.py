@@ -16,28 +16,28 @@ values are written JSON-escaped, so the fragments still join into the document t
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from guard import sse
+from guard import sse, vendor_errors
 from guard.adapters.base import (
+    BaseAdapter,
     Endpoint,
     PathPart,
     Slot,
     UninspectableInput,
     data_slots,
+    render_path,
     restore_value,
-    rewrite,
     safe_name,
     schema_slots,
     value_slots,
 )
-from guard.config import ErrorStyle, VendorConfig
-from guard.restore import Restorer, TextStreamRestorer
+from guard.config import ErrorStyle
+from guard.restore import Restorer, TextStreamRestorer, json_index
 
 ENDPOINTS = {
     "v1/messages": Endpoint("messages", "v1/messages", "POST"),
@@ -64,28 +64,17 @@ _TOOL_RESULT_BLOCKS = frozenset({"text", "image", "document", "search_result", "
 _SOURCE_BLOCKS = frozenset({"text", "image"})  # inside a document's `content` source
 
 
-class AnthropicAdapter:
+class AnthropicAdapter(BaseAdapter):
     format = "anthropic"
     label = "Anthropic Messages"
     upstream_setting = "anthropic_upstream"
-
-    def endpoint(self, path: str) -> Endpoint | None:
-        return ENDPOINTS.get(path)
-
-    def endpoints(self) -> list[Endpoint]:
-        return list(ENDPOINTS.values())
+    paths = ENDPOINTS
 
     def served(self) -> str:
         return "POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models"
 
-    def upstream(self, vendor: VendorConfig) -> str | None:
-        return vendor.anthropic_upstream
-
     def extract(self, endpoint: Endpoint, body: dict[str, Any]) -> list[Slot]:
         return list(_request_slots(body))
-
-    def rewrite(self, body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
-        rewrite(body, changes)
 
     def restore_body(self, endpoint: Endpoint, doc: dict[str, Any], restorer: Restorer) -> dict[str, Any]:
         if endpoint.name != "messages" or not restorer:
@@ -107,16 +96,11 @@ class AnthropicAdapter:
         code: str,
         request_id: str,
     ) -> web.Response:
-        return web.Response(
-            status=status,
-            text=json.dumps(error_body(status, message, code, request_id), ensure_ascii=False),
-            content_type="application/json",
-            headers={"X-Guard-Request-Id": request_id},
-        )
+        return vendor_errors.json_error(status, error_body(status, message, code, request_id), request_id)
 
     def stream_error(self, style: ErrorStyle, message: str, code: str, request_id: str) -> bytes:
         doc = error_body(502, message, code, request_id)
-        return b"event: error\ndata: " + sse.dumps(doc) + b"\n\n"
+        return sse.event(b"\n", b"event: error", b"data: " + sse.dumps(doc))
 
 
 ADAPTER = AnthropicAdapter()
@@ -238,7 +222,7 @@ def _text_block_slots(
 ) -> Iterator[Slot]:
     text = block.get("text")
     if not isinstance(text, str):
-        raise UninspectableInput(f"{_where(path)}.text must be a string")
+        raise UninspectableInput(f"{render_path(path)}.text must be a string")
     yield Slot((*path, "text"), text, message_index)
     citations = block.get("citations")
     if isinstance(citations, list):
@@ -251,11 +235,11 @@ def _text_block_slots(
 
 def _block_slots(path: tuple[PathPart, ...], block: Any, i: int, allowed: frozenset[str]) -> Iterator[Slot]:
     if not isinstance(block, dict):
-        raise UninspectableInput(f"{_where(path)} must be a content block object")
+        raise UninspectableInput(f"{render_path(path)} must be a content block object")
     kind = block.get("type")
     if kind not in allowed:
         raise UninspectableInput(
-            f"{_where(path)} is a content block of type {safe_name(kind)}, which this proxy "
+            f"{render_path(path)} is a content block of type {safe_name(kind)}, which this proxy "
             "cannot inspect, so the request is refused rather than forwarded unread (inspected: "
             f"{', '.join(sorted(allowed))})"
         )
@@ -275,7 +259,7 @@ def _block_slots(path: tuple[PathPart, ...], block: Any, i: int, allowed: frozen
             for j, sub in enumerate(content):
                 yield from _block_slots((*path, "content", j), sub, i, _TOOL_RESULT_BLOCKS)
         elif content is not None:
-            raise UninspectableInput(f"{_where(path)}.content must be a string or a list of blocks")
+            raise UninspectableInput(f"{render_path(path)}.content must be a string or a list of blocks")
     elif kind == "document":
         yield from _document_slots(path, block, i)
     elif kind == "search_result":
@@ -307,13 +291,6 @@ def _document_slots(path: tuple[PathPart, ...], block: dict[str, Any], i: int) -
             for j, sub in enumerate(content):
                 yield from _block_slots((*path, "source", "content", j), sub, i, _SOURCE_BLOCKS)
     # base64 PDFs, URLs and file ids pass through, like images: there is no text to read in them
-
-
-def _where(path: tuple[PathPart, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out.lstrip(".")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,10 +338,9 @@ class _Block:
     stream: TextStreamRestorer
 
 
-class MessageStreamRestorer:
-    """Restores a streamed Message: raw upstream SSE bytes in, SSE bytes out.
+class MessageStreamRestorer(sse.EventStreamRestorer):
+    """Restores a streamed Message (reading, `close` and `abort`: guard.sse.EventStreamRestorer).
 
-    One per response; `feed` takes bytes chunked anywhere, `close` once the upstream has ended.
     Events without anything to restore pass through byte for byte. A placeholder split across
     `content_block_delta` events is written whole into the later one; text that might still become
     a placeholder is held back, and written as one more delta of its block just before that
@@ -372,38 +348,8 @@ class MessageStreamRestorer:
     """
 
     def __init__(self, restorer: Restorer) -> None:
-        self._r = restorer
-        self._reader = sse.EventReader()
+        super().__init__(restorer)
         self._blocks: dict[int, _Block] = {}
-        self._eol = b"\n"
-
-    def feed(self, data: bytes) -> bytes:
-        if not self._r:
-            return data
-        return b"".join(self._event(ev) for ev in self._reader.feed(data))
-
-    def close(self) -> bytes:
-        if not self._r:
-            return b""
-        rest = self._reader.close()
-        out = self._event(rest) if rest else b""
-        tail = self._flush(None)
-        if tail and out and not sse.terminated(out):
-            # An unterminated event would swallow the one appended.
-            out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + tail
-
-    def abort(self) -> bytes:
-        """The upstream broke off: an event cut short is dropped (unless its data is whole),
-        held-back text goes out where it is whole (a tail that could only begin a placeholder
-        is dropped), and the bytes returned end their last event."""
-        if not self._r:
-            return b""
-        rest = self._reader.close()
-        out = self._event(rest) if rest and sse.whole(rest) else b""
-        if out and not sse.terminated(out):
-            out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + self._flush(None, broken=True)
 
     def _event(self, lines: list[bytes]) -> bytes:
         raw = b"".join(lines)
@@ -413,15 +359,14 @@ class MessageStreamRestorer:
         self._eol = sse.eol_of(lines)
         name, doc = parsed
         kind = doc.get("type") if isinstance(doc.get("type"), str) else name
-        index = doc.get("index")
-        idx = index if isinstance(index, int) and not isinstance(index, bool) else None
+        idx = json_index(doc, None)
         if kind == "content_block_delta" and idx is not None:
             return self._delta(lines, raw, doc, idx)
         if kind == "content_block_start" and idx is not None:
-            before = self._flush(None)  # blocks come one after another: any earlier one is done
+            before = self._flush_all()  # blocks come one after another: any earlier one is done
             return before + self._start(lines, raw, doc, idx)
         if kind == "content_block_stop" and idx is not None:
-            return self._flush(idx) + raw
+            return self._flush([idx]) + raw
         if kind == "message_start" and isinstance(doc.get("message"), dict):
             message = doc["message"]
             restored = restore_message(message, self._r)
@@ -429,7 +374,7 @@ class MessageStreamRestorer:
                 return sse.with_data(lines, {**doc, "message": restored})
             return raw
         if kind in ("message_delta", "message_stop", "error"):
-            return self._flush(None) + raw
+            return self._flush_all() + raw
         return raw
 
     def _start(self, lines: list[bytes], raw: bytes, doc: dict[str, Any], idx: int) -> bytes:
@@ -478,11 +423,14 @@ class MessageStreamRestorer:
             return raw
         return sse.with_data(lines, {**doc, "delta": {**delta, field: new}})
 
-    def _flush(self, only: int | None, broken: bool = False) -> bytes:
-        """Held-back text of one block (or of all), as `content_block_delta` events. `broken`:
-        the stream broke off (see `TextStreamRestorer.abort`)."""
+    def _flush_all(self, broken: bool = False) -> bytes:
+        return self._flush(sorted(self._blocks), broken)
+
+    def _flush(self, indexes: list[int], broken: bool = False) -> bytes:
+        """Held-back text of these blocks, as `content_block_delta` events. `broken`: the stream
+        broke off (see `TextStreamRestorer.abort`)."""
         out = []
-        for idx in sorted(self._blocks) if only is None else [only]:
+        for idx in indexes:
             st = self._blocks.get(idx)
             if st is None or not st.stream.pending:
                 continue
@@ -494,6 +442,5 @@ class MessageStreamRestorer:
                 "index": idx,
                 "delta": {"type": st.delta_type, _DELTAS[st.delta_type]: tail},
             }
-            eol = self._eol
-            out.append(b"event: content_block_delta" + eol + b"data: " + sse.dumps(doc) + eol + eol)
+            out.append(sse.event(self._eol, b"event: content_block_delta", b"data: " + sse.dumps(doc)))
         return b"".join(out)

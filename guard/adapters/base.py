@@ -21,6 +21,7 @@ from guard.restore import Restorer
 
 __all__ = [
     "Adapter",
+    "BaseAdapter",
     "Endpoint",
     "PathPart",
     "Slot",
@@ -28,6 +29,7 @@ __all__ = [
     "UninspectableInput",
     "data_slots",
     "leaves",
+    "render_path",
     "rewrite",
     "schema_slots",
     "value_slots",
@@ -62,14 +64,14 @@ class Slot:
     @property
     def location(self) -> str:
         """A readable place for the audit trail and error messages, e.g. messages[2].content."""
-        return _render(self.path) + (_render(self.json_path, dotted=True) if self.json_path else "")
+        return render_path(self.path) + self._in_json
 
     @property
     def place(self) -> str:
         """The place named in an error answered to the client: `location` without any key the
         request chose (tool-argument keys, schema property names), so nothing of the request
         is quoted back, e.g. messages[2].tool_calls[0].function.arguments."""
-        return _render(self.path[: self.keys_from])
+        return render_path(self.path[: self.keys_from])
 
     @property
     def field(self) -> str:
@@ -77,10 +79,16 @@ class Slot:
         if self.message_index is not None and "messages" in self.path:
             # the place inside the message (DashScope's messages are one level down, in `input`)
             parts = self.path[self.path.index("messages") + 2 :]
-        return _render(parts).lstrip(".") + (_render(self.json_path, dotted=True) if self.json_path else "")
+        return render_path(parts) + self._in_json
+
+    @property
+    def _in_json(self) -> str:
+        """The place inside the JSON document a string holds (tool-call arguments), e.g. `.to`."""
+        return render_path(self.json_path, dotted=True) if self.json_path else ""
 
 
-def _render(path: tuple[PathPart, ...], dotted: bool = False) -> str:
+def render_path(path: tuple[PathPart, ...], dotted: bool = False) -> str:
+    """A path as text, e.g. messages[2].content (with `dotted`, a leading dot kept: .to)."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
@@ -178,6 +186,30 @@ class Adapter(Protocol):
     def stream_error(self, style: ErrorStyle, message: str, code: str, request_id: str) -> bytes:
         """An error inside a stream whose headers are already sent."""
         ...
+
+
+class BaseAdapter:
+    """The part of an Adapter that is the same in every format, read from its class attributes:
+    `paths`, the endpoints it serves by path, and `upstream_setting`, the VendorConfig field that
+    holds its base URL. Each format writes the rest itself."""
+
+    format: str
+    label: str
+    upstream_setting: str
+    paths: dict[str, Endpoint]
+
+    def endpoint(self, path: str) -> Endpoint | None:
+        return self.paths.get(path)
+
+    def endpoints(self) -> list[Endpoint]:
+        return list(self.paths.values())
+
+    def upstream(self, vendor: VendorConfig) -> str | None:
+        url: str | None = getattr(vendor, self.upstream_setting)
+        return url
+
+    def rewrite(self, body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
+        rewrite(body, changes)
 
 
 # ---------------------------------------------------------------------------------------------

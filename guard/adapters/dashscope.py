@@ -16,24 +16,18 @@ restored frame. Errors are flat: `{"code", "message", "request_id"}`.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
 
 from aiohttp import web
 
-from guard import sse
+from guard import sse, vendor_errors
 from guard.adapters import openai
-from guard.adapters.base import (
-    Endpoint,
-    Slot,
-    UninspectableInput,
-    rewrite,
-)
-from guard.config import ErrorStyle, VendorConfig
-from guard.restore import Restorer, TextStreamRestorer, restore_completion
+from guard.adapters.base import BaseAdapter, Endpoint, Slot, UninspectableInput
+from guard.config import ErrorStyle
+from guard.restore import Restorer, TextStreamRestorer, finishes, json_index, restore_completion
 
 ENDPOINTS = {
     path: Endpoint(path, path, "POST")
@@ -44,28 +38,17 @@ ENDPOINTS = {
 }
 
 
-class DashScopeAdapter:
+class DashScopeAdapter(BaseAdapter):
     format = "dashscope"
     label = "DashScope native"
     upstream_setting = "native_upstream"
-
-    def endpoint(self, path: str) -> Endpoint | None:
-        return ENDPOINTS.get(path)
-
-    def endpoints(self) -> list[Endpoint]:
-        return list(ENDPOINTS.values())
+    paths = ENDPOINTS
 
     def served(self) -> str:
         return ", ".join(f"POST /api/v1/{p}" for p in ENDPOINTS)
 
-    def upstream(self, vendor: VendorConfig) -> str | None:
-        return vendor.native_upstream
-
     def extract(self, endpoint: Endpoint, body: dict[str, Any]) -> list[Slot]:
         return list(_request_slots(body))
-
-    def rewrite(self, body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
-        rewrite(body, changes)
 
     def restore_body(self, endpoint: Endpoint, doc: dict[str, Any], restorer: Restorer) -> dict[str, Any]:
         return restore_completion(doc, restorer) if restorer else doc
@@ -87,20 +70,12 @@ class DashScopeAdapter:
         code: str,
         request_id: str,
     ) -> web.Response:
-        return web.Response(
-            status=status,
-            text=json.dumps(error_body(message, code, request_id), ensure_ascii=False),
-            content_type="application/json",
-            headers={"X-Guard-Request-Id": request_id},
-        )
+        return vendor_errors.json_error(status, error_body(message, code, request_id), request_id)
 
     def stream_error(self, style: ErrorStyle, message: str, code: str, request_id: str) -> bytes:
         # As DashScope ends a stream that fails: an `error` event; the SDK reads the status line.
-        return (
-            b"id:error\nevent:error\n:HTTP_STATUS/502\nstatus:502\ndata:"
-            + sse.dumps(error_body(message, code, request_id))
-            + b"\n\n"
-        )
+        data = b"data:" + sse.dumps(error_body(message, code, request_id))
+        return sse.event(b"\n", b"id:error", b"event:error", b":HTTP_STATUS/502", b"status:502", data)
 
 
 ADAPTER = DashScopeAdapter()
@@ -160,11 +135,6 @@ def _under(key: str, slot: Slot) -> Slot:
 # Streamed answers
 
 
-def _finished(reason: Any) -> bool:
-    # DashScope writes the string "null" while the answer goes on.
-    return reason not in (None, "", "null")
-
-
 @dataclass(slots=True)
 class _Text:
     """One text of the answer (a choice's content, its reasoning, one tool call's arguments)."""
@@ -188,8 +158,9 @@ class _Choice:
     calls: dict[int, _Call] = field(default_factory=dict)
 
 
-class NativeStreamRestorer:
-    """Restores a DashScope native stream: raw SSE bytes in, SSE bytes out.
+class NativeStreamRestorer(sse.EventStreamRestorer):
+    """Restores a DashScope native stream (reading, `close` and `abort`:
+    guard.sse.EventStreamRestorer).
 
     Incremental frames (`incremental_output: true`) are restored like OpenAI deltas: a placeholder
     split across frames is written whole into the later one, and text that could still become one
@@ -201,43 +172,14 @@ class NativeStreamRestorer:
     """
 
     def __init__(self, restorer: Restorer, *, incremental: bool) -> None:
-        self._r = restorer
+        super().__init__(restorer)
         self._incremental = incremental
-        self._reader = sse.EventReader()
         self._choices: dict[Any, _Choice] = {}  # by choice index; "text" for output.text
         self._last: dict[str, Any] = {}  # request_id of the last frame, for a frame of our own
-        self._eol = b"\n"
-
-    def feed(self, data: bytes) -> bytes:
-        if not self._r:
-            return data
-        return b"".join(self._frame(ev) for ev in self._reader.feed(data))
-
-    def close(self) -> bytes:
-        if not self._r:
-            return b""
-        rest = self._reader.close()
-        out = self._frame(rest) if rest else b""
-        tail = self._flush_all()
-        if tail and out and not sse.terminated(out):
-            out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + tail
-
-    def abort(self) -> bytes:
-        """The upstream broke off: a frame cut short is dropped (unless its data is whole),
-        held-back text goes out where it is whole (a tail that could only begin a placeholder
-        is dropped), and the bytes returned end their last frame."""
-        if not self._r:
-            return b""
-        rest = self._reader.close()
-        out = self._frame(rest) if rest and sse.whole(rest) else b""
-        if out and not sse.terminated(out):
-            out += self._eol * (1 if out.endswith(b"\n") else 2)
-        return out + self._flush_all(broken=True)
 
     # -- frames --------------------------------------------------------------------------------
 
-    def _frame(self, lines: list[bytes]) -> bytes:
+    def _event(self, lines: list[bytes]) -> bytes:
         raw = b"".join(lines)
         parsed = sse.parse(lines)
         if parsed is None or not isinstance(parsed[1], dict):
@@ -252,7 +194,7 @@ class NativeStreamRestorer:
         changed = False
         if isinstance(output.get("text"), str):
             holder = {"content": output["text"]}
-            if self._message("text", holder, _finished(output.get("finish_reason"))):
+            if self._message("text", holder, finishes(output.get("finish_reason"))):
                 output["text"] = holder["content"]
                 changed = True
         choices = output.get("choices")
@@ -260,10 +202,9 @@ class NativeStreamRestorer:
             for pos, ch in enumerate(choices):
                 if not isinstance(ch, dict):
                     continue
-                index = ch.get("index")
-                idx = index if isinstance(index, int) and not isinstance(index, bool) else pos
+                idx = json_index(ch, pos)
                 msg = ch.get("message")
-                finished = _finished(ch.get("finish_reason"))
+                finished = finishes(ch.get("finish_reason"))
                 if not isinstance(msg, dict):
                     if not finished or not self._pending(idx):
                         continue
@@ -328,8 +269,7 @@ class NativeStreamRestorer:
             for pos, tc in enumerate(calls):
                 if not isinstance(tc, dict):
                     continue
-                index = tc.get("index")
-                key = index if isinstance(index, int) and not isinstance(index, bool) else pos
+                key = json_index(tc, pos)
                 info = choice.calls.setdefault(key, _Call())
                 for attr in ("id", "type"):
                     if tc.get(attr):
@@ -395,8 +335,8 @@ class NativeStreamRestorer:
         if out:
             output["choices"] = out
         doc = {"output": output, **self._last}
-        head = [b"id:guard", b"event:result", b":HTTP_STATUS/200", b"data:" + sse.dumps(doc)]
-        return b"".join(line + self._eol for line in head) + self._eol
+        data = b"data:" + sse.dumps(doc)
+        return sse.event(self._eol, b"id:guard", b"event:result", b":HTTP_STATUS/200", data)
 
 
 def _getter(node: dict[str, Any], key: str) -> Any:

@@ -8,13 +8,14 @@ can carry text we cannot inspect make the request fail rather than slip through.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from aiohttp import web
 
 from guard import vendor_errors
 from guard.adapters.base import (
+    BaseAdapter,
     Endpoint,
     PathPart,
     Slot,
@@ -24,7 +25,7 @@ from guard.adapters.base import (
     rewrite,
     schema_slots,
 )
-from guard.config import ErrorStyle, VendorConfig
+from guard.config import ErrorStyle
 from guard.restore import ChatStreamRestorer, Restorer, restore_completion
 
 __all__ = [
@@ -238,30 +239,28 @@ def _json_string_slots(path: tuple[PathPart, ...], raw: str, message_index: int)
 # The adapter the proxy uses (guard.adapters.base.Adapter)
 
 
-class OpenAIAdapter:
+_ENDPOINTS = {
+    "chat/completions": Endpoint("chat/completions", "chat/completions", "POST"),
+    "embeddings": Endpoint("embeddings", "embeddings", "POST"),
+    # No body the vendor reads: passed through.
+    "models": Endpoint("models", "models", "GET", inspected=False),
+}
+
+
+
+class OpenAIAdapter(BaseAdapter):
     """The OpenAI-compatible chat format (`<vendor>/v1/...`), in each vendor's error dialect."""
 
     format = "openai"
     label = "OpenAI-compatible"
     upstream_setting = "upstream"
-
-    def endpoint(self, path: str) -> Endpoint | None:
-        return _ENDPOINTS.get(path)
-
-    def endpoints(self) -> list[Endpoint]:
-        return list(_ENDPOINTS.values())
+    paths = _ENDPOINTS
 
     def served(self) -> str:
         return "POST chat/completions, POST embeddings, GET models"
 
-    def upstream(self, vendor: VendorConfig) -> str | None:
-        return vendor.upstream
-
     def extract(self, endpoint: Endpoint, body: dict[str, Any]) -> list[Slot]:
         return extract(endpoint.name, body)
-
-    def rewrite(self, body: dict[str, Any], changes: Sequence[tuple[Slot, str]]) -> None:
-        rewrite(body, changes)
 
     def restore_body(
         self, endpoint: Endpoint, doc: dict[str, Any], restorer: Restorer
@@ -290,12 +289,5 @@ class OpenAIAdapter:
     def stream_error(self, style: ErrorStyle, message: str, code: str, request_id: str) -> bytes:
         return vendor_errors.sse_error_event(style, message, code, request_id)
 
-
-_ENDPOINTS = {
-    "chat/completions": Endpoint("chat/completions", "chat/completions", "POST"),
-    "embeddings": Endpoint("embeddings", "embeddings", "POST"),
-    # No body the vendor reads: passed through.
-    "models": Endpoint("models", "models", "GET", inspected=False),
-}
 
 ADAPTER = OpenAIAdapter()

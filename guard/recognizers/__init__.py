@@ -30,7 +30,7 @@ from presidio_analyzer.predefined_recognizers import (
     UsNpiRecognizer,
 )
 
-from guard.recognizers import words
+from guard.recognizers import person_name, words
 from guard.recognizers.api_key import ApiKeyRecognizer
 from guard.recognizers.bank_account import BankAccountRecognizer
 from guard.recognizers.bic import BicRecognizer
@@ -42,6 +42,7 @@ from guard.recognizers.cn_resident_id import CnResidentIdRecognizer
 from guard.recognizers.cn_uscc import CnUsccRecognizer
 from guard.recognizers.condition import MedicalConditionRecognizer
 from guard.recognizers.connection_string import ConnectionStringRecognizer
+from guard.recognizers.credential_assignment import CredentialAssignmentRecognizer
 from guard.recognizers.crypto import CryptoWalletRecognizer
 from guard.recognizers.de_address import DeAddressRecognizer
 from guard.recognizers.de_name import DeNameRecognizer
@@ -60,10 +61,12 @@ from guard.recognizers.money import MoneyRecognizer
 from guard.recognizers.ner_noise import NoiseFilteredSpacyRecognizer
 from guard.recognizers.password import PasswordRecognizer
 from guard.recognizers.payment_card import PaymentCardRecognizer
+from guard.recognizers.person_name import PersonNameRecognizer
 from guard.recognizers.phone import InternationalPhoneRecognizer, NanpPhoneRecognizer
 from guard.recognizers.presidio_phone import LinePhoneRecognizer
 from guard.recognizers.private_key import PrivateKeyRecognizer
 from guard.recognizers.procedure import MedicalProcedureRecognizer
+from guard.recognizers.secret_scanner import DetectSecretsRecognizer
 from guard.recognizers.symptom import SymptomRecognizer
 from guard.recognizers.test_result import MedicalTestResultRecognizer
 from guard.recognizers.us_tax import UsEinRecognizer, UsSsnCompactRecognizer
@@ -130,6 +133,7 @@ _OURS: tuple[Callable[..., EntityRecognizer], ...] = (
     DeNameRecognizer,
     EnAddressRecognizer,
     EnNameRecognizer,
+    PersonNameRecognizer,
     MedicationRecognizer,
     MedicalConditionRecognizer,
     SymptomRecognizer,
@@ -138,6 +142,8 @@ _OURS: tuple[Callable[..., EntityRecognizer], ...] = (
     Icd10Recognizer,
     MedicalRecordNumberRecognizer,
     ApiKeyRecognizer,
+    DetectSecretsRecognizer,
+    CredentialAssignmentRecognizer,
     PrivateKeyRecognizer,
     JwtRecognizer,
     PasswordRecognizer,
@@ -170,6 +176,7 @@ def preload_lexicons() -> None:
     build the lexicons made of them: the detector calls this in a thread while spaCy loads."""
     drug_names()
     words.preload()
+    person_name.preload()
     # The health lexicons (ICD-10 and ICD-10-CM terms in every spelling: most of a second).
     for recognizer in (MedicalConditionRecognizer, SymptomRecognizer, MedicationRecognizer):
         recognizer.cached_lexicon()

@@ -55,6 +55,31 @@ _STOP = set(
 )
 
 
+# Roles and titles written before a name ("设计师黄珊珊", "副领事史建邦", "记者马力"), and verbs of
+# speech and thought after one ("刘海亮认为", "纪平表示"): context that makes surname + one or two
+# characters a name where jieba's tagger does not see one.
+_ROLE_BEFORE = (
+    r"(?:记者|通讯员|编辑|主编|作者|设计师|工程师|总监|经理|总经理|董事长|总裁|主席|副主席|总统|总理|部长"
+    r"|局长|市长|省长|县长|书记|院长|校长|主任|所长|厅长|处长|科长|队长|教练|主教练|球员|选手|前锋|后卫"
+    r"|门将|导演|演员|歌手|主持人|作家|画家|艺术家|诗人|教授|博士|律师|医生|护士|法官|警官|民警|领事"
+    r"|大使|发言人|创始人|负责人|合伙人|分析师|研究员|老师|同学|先生|女士|网友|村民|市民|居民|患者)"
+)
+_SPEECH_AFTER = (
+    r"(?:表示|认为|说|称|指出|介绍|透露|强调|告诉|坦言|笑称|回忆|解释|补充|建议|承认|否认|宣布|感叹|提醒"
+    r"|呼吁|直言|说道|问道|答道|透露说|表示说)"
+)
+# Characters of transliterated foreign names (托雷斯, 德罗巴, 奥巴马); jieba tags many such names
+# nr or nrt without a Chinese surname in front.
+_TRANSLIT = frozenset(
+    "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼宾波伯布查达代戴丹道德登迪蒂丁东杜敦多厄恩尔法凡范菲费芬丰弗福盖甘"
+    "戈格贡古瓜圭果哈海汉豪赫亨洪胡华怀惠霍基吉加贾杰金卡凯坎康考科克肯库夸奎拉莱赖兰朗劳勒雷黎里利莉连"
+    "林琳隆卢鲁路伦罗洛马迈曼芒梅蒙米明姆莫默穆纳奈南内尼宁纽努诺欧帕派潘庞佩彭皮珀普奇齐恰乔切钦琼丘萨"
+    "赛桑瑟森沙尚舍什斯松苏索塔泰坦汤唐特滕提图托瓦万旺威韦维温沃乌西希谢辛休雅亚扬耶伊因英尤约扎泽詹"
+    "珍兹祖佐娜丝黛蕾妮茜琪薇芙丽热力木提买江麦汗吾孜依哲玉罕古帕夏尕措旦增卓嘎次仁顿珠央宗拉姆"
+)
+
+_TRANSLIT_CLASS = "[" + "".join(sorted(_TRANSLIT)) + "]"
+
 _SURNAME_SET = frozenset(_COMPOUND) | frozenset(_SINGLE)
 _HAN_RUN = re.compile(f"[{CJK_CHARS}]{{2,}}")
 # jieba tags that may complete a surname into a name ("尉迟/nr 明/a", "许/m 海红/nz").
@@ -148,7 +173,9 @@ def tagged_names(text: str) -> list[tuple[int, int]]:
                 ):
                     span = (starts[i], starts[i] + len(word) + len(nxt[0]))
                     i += 1
-            elif flag == "nr" and 2 <= len(word) <= 4 and _plausible_name(word):
+            elif (flag == "nr" and 2 <= len(word) <= 4 and _plausible_name(word)) or (
+                flag in _NAME_TAGS and _transliterated(word)
+            ):
                 span = (starts[i], starts[i] + len(word))
             if span is not None:
                 spans.append(span)
@@ -156,18 +183,43 @@ def tagged_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _transliterated(word: str) -> bool:
+    """A foreign name in Chinese characters: every character one used for transliteration, and
+    the word no common word (爱尔兰, Ireland, and 切尔西 are frequent; 托雷斯 is less so)."""
+    return 2 <= len(word) <= 6 and all(c in _TRANSLIT for c in word) and zipf(word, "zh") < 3.5
+
+
+def _given_length(text: str, at: int) -> int:
+    """One or two given-name characters at `at` (a common word or a stop character after the
+    first ends the name early)."""
+    if at + 1 >= len(text) or text[at + 1] in _STOP or not _is_han(text[at + 1]):
+        return 1
+    return 1 if _starts_word(text, at + 1) else 2
+
+
+def _is_han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+
 class CnNameRecognizer(GuardRecognizer):
     ENTITIES = ("PERSON",)
     RULES = (
         Rule("name with title", rf"({_SURNAME}{_HAN}{{1,2}}?)(?={_TITLE})", 0.8, 0.8, group=1),
+        # parts written with the characters of transliteration only: "西摩尔·霍夫曼", not
+        # "中国体育彩票·新长城" or "吕祖谦撰·详注"
         Rule(
             "transliterated name",
-            rf"{_HAN}{{1,8}}[·・•‧]{_HAN}{{1,10}}(?:[·・•‧]{_HAN}{{1,10}})?",
+            rf"{_TRANSLIT_CLASS}{{1,8}}[·・•‧]{_TRANSLIT_CLASS}{{1,8}}(?:[·・•‧]{_TRANSLIT_CLASS}{{1,8}})?",
             0.8,
             0.9,
         ),
     )
     _LABELLED = re.compile(rf"{_LABEL}({_SURNAME})({_HAN}{{1,2}})")
+    _AFTER_ROLE = re.compile(rf"{_ROLE_BEFORE}({_SURNAME})(?={_HAN})")
+    # a name right before a verb of speech, at the start of a clause: "，纪平表示", "刘海亮认为"
+    _SPEECH_NAME = re.compile(
+        rf"(?:^|(?<=[，。；：、“”！？\s（）《》\d]|[而据但和与及]))({_SURNAME}{_HAN}{{1,2}}?)(?={_SPEECH_AFTER})"
+    )
     # A name the tagger found without a label or title: weaker than a labelled one, still above
     # the usual threshold (0.5).
     TAGGED_SCORE = 0.7
@@ -191,6 +243,19 @@ class CnNameRecognizer(GuardRecognizer):
             if zipf(text[start:end], "zh") >= 3.5 or zipf(text[m.start() : end], "zh") > 0:
                 continue
             results.append(self.result("PERSON", start, end, 0.85))
+        for m in self._AFTER_ROLE.finditer(text):
+            at = m.end(1)
+            if text[at] in _STOP:
+                continue
+            end = at + _given_length(text, at)
+            if zipf(text[m.start(1) : end], "zh") < 3.5:
+                results.append(self.result("PERSON", m.start(1), end, 0.75))
+        for m in self._SPEECH_NAME.finditer(text):
+            name = m.group(1)
+            given = name[len(_surname_of(name)) :]
+            if name[-1] in _STOP or zipf(name, "zh") > 0 or (len(given) == 2 and zipf(given, "zh") >= 4.5):
+                continue
+            results.append(self.result("PERSON", m.start(1), m.end(1), 0.7))
         if has_cjk(text):
             for start, end in tagged_names(text):
                 results.append(self.result("PERSON", start, end, self.TAGGED_SCORE))

@@ -4,6 +4,7 @@ part (user and password) is the finding; the host stays readable for the model."
 from __future__ import annotations
 
 from guard.recognizers.base import GuardRecognizer, Rule
+from guard.recognizers.secret_values import is_placeholder, is_reference
 
 
 class ConnectionStringRecognizer(GuardRecognizer):
@@ -16,11 +17,25 @@ class ConnectionStringRecognizer(GuardRecognizer):
             0.95,
             group=1,
         ),
+        # Password=...; in an ADO.NET/ODBC string: the key stands alone and a ';' is next to it
+        # (DB_PASSWORD=... in an env file is credential_assignment's PASSWORD).
         Rule(
             "ado.net password",
-            r"(?i:(?:password|pwd)\s?=\s?)([^;\s\"']{1,200})(?=;|\s|$)",
+            r"(?<![\w.\-])(?i:(?:password|pwd)\s?=\s?)([^;\s\"']{1,200})(?=;)",
+            0.9,
+            0.9,
+            group=1,
+        ),
+        Rule(
+            "ado.net password",
+            r"(?<=;)\s?(?i:(?:password|pwd)\s?=\s?)([^;\s\"']{1,200})(?=\s|$|[\"'])",
             0.9,
             0.9,
             group=1,
         ),
     )
+
+    def validate(self, value: str, rule: Rule) -> bool:
+        # "postgres://user:password@host", "Password=${DB_PASSWORD}": the format, not a secret.
+        password = value.split(":", 1)[1] if rule.name == "url with password" else value
+        return not is_placeholder(password) and not is_reference(password)

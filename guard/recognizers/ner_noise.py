@@ -11,6 +11,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from guard.language import FUNCTION_WORDS, detect_language
+from guard.recognizers.person_name import corroborated, is_place_name, not_a_person_alone
 from guard.recognizers.text import has_cjk
 
 _NAMED = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP"})
@@ -150,9 +151,10 @@ def _is_field_label(text: str, start: int, end: int) -> bool:
 
 def keep_german_person(text: str, start: int, end: int) -> bool:
     """spaCy's English model reads capitalised German nouns as names ("Betreff", "Fallnummer",
-    "Krankmeldung"). In German text a one-word PERSON is dropped (our German recognizers find
-    names behind a title or label)."""
-    return " " in text[start:end].strip()
+    "Zwei Mann Besatzung"). In German text its PERSON counts only when a word of it is a name
+    word that is no German noun (guard.recognizers.person_name.corroborated); the name
+    recognizers find German names on their own."""
+    return corroborated(text, start, end, "de")
 
 
 class NoiseFilteredSpacyRecognizer(SpacyRecognizer):
@@ -176,7 +178,17 @@ class NoiseFilteredSpacyRecognizer(SpacyRecognizer):
             if keep_ner_finding(text[r.start : r.end], r.entity_type)
             # "Kurze Frage: ...", "Customer Name: ...": a field label, not a name
             and not (r.entity_type == "PERSON" and _is_field_label(text, r.start, r.end))
+            # "Django", "Kafka": software named like people
+            and not (r.entity_type == "PERSON" and not_a_person_alone(text[r.start : r.end]))
         ]
         if any(r.entity_type == "PERSON" for r in kept) and detect_language(text) == "de":
-            kept = [r for r in kept if r.entity_type != "PERSON" or keep_german_person(text, r.start, r.end)]
+            german: list[RecognizerResult] = []
+            for r in kept:
+                if r.entity_type == "PERSON" and not keep_german_person(text, r.start, r.end):
+                    # "Mainz", "Moskau" read as people: places, if the gazetteer knows them
+                    if not is_place_name(text[r.start : r.end]):
+                        continue
+                    r.entity_type = "LOCATION"
+                german.append(r)
+            kept = german
         return kept

@@ -5,6 +5,7 @@ was there."""
 from __future__ import annotations
 
 from guard.recognizers.base import GuardRecognizer, Rule
+from guard.recognizers.secret_values import is_password_value
 
 _LABEL = (
     r"(?i:(?<![a-z])(?:password|passwd|passphrase|pwd|pass|passcode|pin code|db_pass(?:word)?"
@@ -44,21 +45,6 @@ class PasswordRecognizer(GuardRecognizer):
     )
 
     def validate(self, value: str, rule: Rule) -> bool:
-        low = value.lower()
-        # Placeholders and references, not passwords.
-        if low.startswith(("${", "{{", "<", "%", "$(", "os.", "process.", "env.", "getenv")):
-            return False
-        return low not in {
-            "none",
-            "null",
-            "true",
-            "false",
-            "required",
-            "optional",
-            "changeme",
-            "string",
-            "password",
-            "******",
-            "********",
-            "redacted",
-        }
+        # Placeholders, references and code are not passwords ("${DB_PASSWORD}", "changeme",
+        # "get_password()"); a word after "password is" may well be one, as if quoted.
+        return is_password_value(value, quoted=True)
