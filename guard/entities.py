@@ -39,6 +39,7 @@ ENTITY_CATEGORIES: Final[dict[str, Category]] = {
     "UK_NHS": "health",
     # --- health: conditions, treatment, and the numbers that tie a person to their records
     "MEDICAL_CONDITION": "health",
+    "SYMPTOM": "health",
     "MEDICATION": "health",
     "MEDICAL_PROCEDURE": "health",
     "MEDICAL_TEST_RESULT": "health",

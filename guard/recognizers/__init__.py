@@ -67,6 +67,7 @@ from guard.recognizers.presidio_phone import LinePhoneRecognizer
 from guard.recognizers.private_key import PrivateKeyRecognizer
 from guard.recognizers.procedure import MedicalProcedureRecognizer
 from guard.recognizers.secret_scanner import DetectSecretsRecognizer
+from guard.recognizers.symptom import SymptomRecognizer
 from guard.recognizers.test_result import MedicalTestResultRecognizer
 from guard.recognizers.us_tax import UsEinRecognizer, UsSsnCompactRecognizer
 
@@ -135,6 +136,7 @@ _OURS: tuple[Callable[..., EntityRecognizer], ...] = (
     PersonNameRecognizer,
     MedicationRecognizer,
     MedicalConditionRecognizer,
+    SymptomRecognizer,
     MedicalProcedureRecognizer,
     MedicalTestResultRecognizer,
     Icd10Recognizer,
@@ -170,11 +172,14 @@ CONTEXT_MISSING_CAP = 0.4
 
 
 def preload_lexicons() -> None:
-    """Load the large term lists (seconds of bz2 decompression, which releases the GIL): the
-    detector calls this in a thread while spaCy loads."""
+    """Load the large term lists (seconds of bz2 decompression, which releases the GIL) and
+    build the lexicons made of them: the detector calls this in a thread while spaCy loads."""
     drug_names()
     words.preload()
     person_name.preload()
+    # The health lexicons (ICD-10 and ICD-10-CM terms in every spelling: most of a second).
+    for recognizer in (MedicalConditionRecognizer, SymptomRecognizer, MedicationRecognizer):
+        recognizer.cached_lexicon()
 
 
 def build_registry(languages: list[str]) -> RecognizerRegistry:
